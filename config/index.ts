@@ -1,0 +1,168 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { transferTaskQueueFor } from '../domain/taskQueues';
+
+/**
+ * The one place that reads the environment. Everything else receives a `Config`.
+ * Names and defaults of the contract's variables are fixed by shared/CONTRACT.md §1.
+ */
+
+export const DEV_WEBHOOK_SECRET = 'whsec_fareflow_dev_only';
+export const DEV_API_TOKEN = 'fareflow-dev-api-token';
+export const DEV_MONIME_ACCESS_TOKEN = 'mon_dev_access_token';
+export const DEV_MONIME_SPACE_ID = 'spc-fareflow-dev';
+/** The simulator's collection account: customers' payments land here. */
+export const SIMULATOR_PLATFORM_ACCOUNT_ID = 'fac-platform-collection';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+const port = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: port(3000),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().default('postgres://postgres@127.0.0.1:5432/fareflow')),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().min(1).default('default')),
+  TEMPORAL_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default('fareflow')),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_CLI_PATH: optionalString,
+  MONIME_BASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  MONIME_ACCESS_TOKEN: optionalString,
+  MONIME_SPACE_ID: optionalString,
+  MONIME_VERSION: z.preprocess(emptyAsUndefined, z.string().min(1).default('caph.2025-08-23')),
+  MONIME_WEBHOOK_SECRET: optionalString,
+  PLATFORM_FINANCIAL_ACCOUNT_ID: optionalString,
+  API_TOKEN: optionalString,
+  SIMULATOR_PORT: port(4010),
+  TRANSFER_RATE_PER_MINUTE: positiveInt(500),
+  TRANSFER_POLL_AFTER_SECONDS: positiveInt(30),
+  TRANSFER_GIVE_UP_AFTER_MINUTES: positiveInt(60),
+  STALL_TIMEOUT_SECONDS: positiveInt(600),
+  AUDIT_SHARDS: positiveInt(4),
+  AUDIT_BATCH_SIZE: positiveInt(100),
+  AUDIT_FLUSH_MS: positiveInt(2000),
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  REDIS_URL: optionalString,
+  WORKER_METRICS_PORT: port(9464),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DATA_DIR: optionalString,
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  apiToken: string;
+  webhookBodyLimitBytes: number;
+  redisUrl?: string;
+  temporal: {
+    /** Unset: the embedded dev server is started on `devPort`/`uiPort`. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    transferTaskQueue: string;
+    devPort: number;
+    uiPort: number;
+    cliPath?: string;
+    workerMetricsPort: number;
+  };
+  monime: {
+    /** Unset: the built-in simulator is started in-process on `simulatorPort`. */
+    baseUrl?: string;
+    simulatorPort: number;
+    accessToken: string;
+    spaceId: string;
+    version: string;
+    webhookSecrets: string[];
+    platformFinancialAccountId: string;
+  };
+  transfers: {
+    ratePerMinute: number;
+    pollAfterSeconds: number;
+    giveUpAfterMinutes: number;
+  };
+  stallTimeoutSeconds: number;
+  audit: { shards: number; batchSize: number; flushMs: number };
+  /** True where a value came from the dev defaults; printed at start so a developer can use them. */
+  usesDevSecrets: { webhookSecret: boolean; apiToken: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  const webhookSecrets = (e.MONIME_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET)
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret.length > 0);
+  if (webhookSecrets.length === 0) throw new ConfigError('MONIME_WEBHOOK_SECRET: no secret in the list');
+  const apiToken = e.API_TOKEN ?? DEV_API_TOKEN;
+
+  if (production) {
+    if (webhookSecrets.includes(DEV_WEBHOOK_SECRET)) {
+      throw new ConfigError('MONIME_WEBHOOK_SECRET: production refuses the dev webhook secret');
+    }
+    if (apiToken === DEV_API_TOKEN) throw new ConfigError('API_TOKEN: production refuses the dev API token');
+    if (!e.MONIME_BASE_URL) throw new ConfigError('MONIME_BASE_URL: production needs the real MoniMe API, not the simulator');
+  }
+  if (e.MONIME_BASE_URL) {
+    for (const name of ['MONIME_ACCESS_TOKEN', 'MONIME_SPACE_ID', 'PLATFORM_FINANCIAL_ACCOUNT_ID'] as const) {
+      if (!e[name]) throw new ConfigError(`${name}: required when MONIME_BASE_URL is set`);
+    }
+  }
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? '.data'),
+    logLevel: e.LOG_LEVEL,
+    apiToken,
+    webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+    redisUrl: e.REDIS_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      transferTaskQueue: transferTaskQueueFor(e.TEMPORAL_TASK_QUEUE),
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      workerMetricsPort: e.WORKER_METRICS_PORT,
+    },
+    monime: {
+      baseUrl: e.MONIME_BASE_URL,
+      simulatorPort: e.SIMULATOR_PORT,
+      accessToken: e.MONIME_ACCESS_TOKEN ?? DEV_MONIME_ACCESS_TOKEN,
+      spaceId: e.MONIME_SPACE_ID ?? DEV_MONIME_SPACE_ID,
+      version: e.MONIME_VERSION,
+      webhookSecrets,
+      platformFinancialAccountId: e.PLATFORM_FINANCIAL_ACCOUNT_ID ?? SIMULATOR_PLATFORM_ACCOUNT_ID,
+    },
+    transfers: {
+      ratePerMinute: e.TRANSFER_RATE_PER_MINUTE,
+      pollAfterSeconds: e.TRANSFER_POLL_AFTER_SECONDS,
+      giveUpAfterMinutes: e.TRANSFER_GIVE_UP_AFTER_MINUTES,
+    },
+    stallTimeoutSeconds: e.STALL_TIMEOUT_SECONDS,
+    audit: { shards: e.AUDIT_SHARDS, batchSize: e.AUDIT_BATCH_SIZE, flushMs: e.AUDIT_FLUSH_MS },
+    usesDevSecrets: { webhookSecret: e.MONIME_WEBHOOK_SECRET === undefined, apiToken: e.API_TOKEN === undefined },
+  };
+}
