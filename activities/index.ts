@@ -1,23 +1,16 @@
-import type { Client } from '@temporalio/client';
-import type { Db } from '../db/pool';
-import type { MonimeClient } from '../monime/client';
-import type { Logger } from '../observability/logger';
+import { createAuditActivities } from './audit';
+import type { ActivityDeps } from './deps';
+import { createPaymentActivities } from './payments';
+import { createTransferActivities } from './transfers';
 
-export interface ActivityDeps {
-  db: Db;
-  monime: MonimeClient;
-  /** Used to signal-with-start the audit batchers. */
-  temporal: Client;
-  /** The main task queue; batchers run there. */
-  taskQueue: string;
-  platformFinancialAccountId: string;
-  logger: Logger;
-}
+export type { ActivityDeps } from './deps';
 
-// Filled in by the payment, transfer and audit activity modules.
 export function createActivities(deps: ActivityDeps) {
-  void deps;
-  return {};
+  return {
+    ...createPaymentActivities(deps),
+    ...createTransferActivities(deps),
+    ...createAuditActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -79,10 +79,20 @@ export interface TransactionStatusView {
   cancelRefusedReason: string | null;
 }
 
+/**
+ * Sent by the ops CLI just before a Temporal cancel, so the audit trail says who cancelled
+ * and why (a cancel request itself carries no reason to the workflow).
+ */
+export interface CancelNote {
+  operator: string;
+  reason: string;
+}
+
 export const statusQuery = defineQuery<TransactionStatusView>('status');
 export const retryTransferSignal = defineSignal<[RetryTransferRequest?]>('retryTransfer');
 export const resolveSignal = defineSignal<[ResolveDecision]>('resolve');
 /** From the internal_transfer.* webhooks (contract §2). */
+export const cancelNoteSignal = defineSignal<[CancelNote]>('cancelNote');
 export const transferUpdateSignal = defineSignal<[TransferUpdate]>('transferUpdate');
 
 export interface ReleaseReservationInput {

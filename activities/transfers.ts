@@ -1,0 +1,92 @@
+import type { Money } from '../domain/money';
+import { transferIdempotencyKey } from '../domain/transactions';
+import { recordTransferIntent, recordTransferState, type TransferRowStatus } from '../db/queries/transfers';
+import { MonimeError, monimeErrorToApplicationFailure } from '../monime/errors';
+import type { InternalTransfer } from '../monime/types';
+import type { ActivityDeps } from './deps';
+
+export interface RequestTransferInput {
+  transactionId: string;
+  /** 0 for the first transfer; a later round only after MoniMe reported the earlier one failed. */
+  round: number;
+  net: Money;
+  destinationAccountId: string;
+}
+
+export interface TransferState {
+  transferId: string | null;
+  status: TransferRowStatus;
+  failureReason: string | null;
+  idempotencyKey: string;
+}
+
+/** MoniMe failures become Temporal failures that say whether a retry can help. */
+async function callMonime<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof MonimeError) throw monimeErrorToApplicationFailure(error);
+    throw error;
+  }
+}
+
+const stateOf = (transfer: InternalTransfer, idempotencyKey: string): TransferState => ({
+  transferId: transfer.id,
+  status: transfer.status,
+  failureReason: transfer.failureDetail?.message ?? null,
+  idempotencyKey,
+});
+
+export function createTransferActivities({ db, monime, platformFinancialAccountId }: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>) {
+  return {
+    /**
+     * Moves `net` to the company. The idempotency key depends on the transaction (and
+     * round) only, so every retry, after any crash, asks MoniMe for the same transfer.
+     */
+    async requestTransfer(input: RequestTransferInput): Promise<TransferState> {
+      const idempotencyKey = transferIdempotencyKey(input.transactionId, input.round);
+      await recordTransferIntent(db, {
+        transactionId: input.transactionId,
+        idempotencyKey,
+        round: input.round,
+        sourceAccountId: platformFinancialAccountId,
+        destinationAccountId: input.destinationAccountId,
+        amountMinor: input.net.value,
+        currency: input.net.currency,
+      });
+      if (input.net.value === 0) {
+        // 100% commission: nothing to move, and MoniMe rejects a zero transfer.
+        await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: null, status: 'completed' });
+        return { transferId: null, status: 'completed', failureReason: null, idempotencyKey };
+      }
+      const transfer = await callMonime(() =>
+        monime.createInternalTransfer(
+          {
+            amount: input.net,
+            sourceFinancialAccount: { id: platformFinancialAccountId },
+            destinationFinancialAccount: { id: input.destinationAccountId },
+            description: `fareflow net for transaction ${input.transactionId}`,
+            metadata: { transactionId: input.transactionId },
+          },
+          idempotencyKey,
+        ),
+      );
+      const state = stateOf(transfer, idempotencyKey);
+      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: state.transferId, status: state.status, failureReason: state.failureReason });
+      return state;
+    },
+
+    /** The polling fallback when no internal_transfer.* webhook arrives. */
+    async checkTransfer(input: { transactionId: string; round: number; transferId: string }): Promise<TransferState> {
+      const transfer = await callMonime(() => monime.getInternalTransfer(input.transferId));
+      const state = stateOf(transfer, transferIdempotencyKey(input.transactionId, input.round));
+      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: state.transferId, status: state.status, failureReason: state.failureReason });
+      return state;
+    },
+
+    /** Stores what an internal_transfer.* webhook said. */
+    async recordTransferUpdate(input: { transactionId: string; round: number; transferId: string; status: TransferRowStatus; failureReason: string | null }): Promise<void> {
+      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: input.transferId, status: input.status, failureReason: input.failureReason });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Workflow-side half of the audit trail: turns state changes into events with
+ * deterministic ids and hands them to the shard's batcher by signal.
+ */
+import { CancellationScope, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { auditShardFor } from '../domain/transactions';
+import { auditBatcherWorkflowId } from '../domain/taskQueues';
+import { auditEventsSignal, type AuditEvent, type TransactionSettings } from './definitions';
+
+type AuditSettings = Pick<TransactionSettings, 'auditShards' | 'auditBatchSize' | 'auditFlushMs'>;
+
+// Only used when the batcher is not running; a signal-with-start needs a client.
+const { publishAuditEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export interface AuditEntry {
+  actor: string;
+  companyId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export class AuditTrail {
+  private sequence = 0;
+  private readonly deliveries: Promise<void>[] = [];
+
+  constructor(
+    private readonly entityType: AuditEvent['entityType'],
+    private readonly entityId: string,
+    private readonly settings: AuditSettings,
+  ) {}
+
+  /** Never awaited by the caller: a transaction must not wait, let alone fail, on auditing. */
+  record(action: string, entry: AuditEntry): AuditEvent {
+    this.sequence += 1;
+    const event: AuditEvent = {
+      id: `${this.entityType}:${this.entityId}:${this.sequence}:${action}`,
+      entityType: this.entityType,
+      entityId: this.entityId,
+      sequence: this.sequence,
+      action,
+      actor: entry.actor,
+      companyId: entry.companyId ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      occurredAt: new Date().toISOString(),
+    };
+    // Survives cancellation of the transaction: its cancellation is audited too.
+    this.deliveries.push(CancellationScope.nonCancellable(() => this.deliver([event])).catch(() => undefined));
+    return event;
+  }
+
+  /** Awaited once, before the workflow returns, so no event is left behind. */
+  async delivered(): Promise<void> {
+    await Promise.all(this.deliveries);
+  }
+
+  private async deliver(events: AuditEvent[]): Promise<void> {
+    const shard = auditShardFor(this.entityId, this.settings.auditShards);
+    try {
+      await getExternalWorkflowHandle(auditBatcherWorkflowId(workflowInfo().taskQueue, shard)).signal(auditEventsSignal, events);
+    } catch {
+      await publishAuditEvents({
+        events,
+        shards: this.settings.auditShards,
+        batchSize: this.settings.auditBatchSize,
+        flushMs: this.settings.auditFlushMs,
+      });
+    }
+  }
+}

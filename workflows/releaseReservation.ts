@@ -1,0 +1,24 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ReleaseReservationResult } from '../db/queries/payments';
+import { AuditTrail } from './auditTrail';
+import type { ReleaseReservationInput } from './definitions';
+
+const { releaseReservation: releaseInDatabase } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** payment_code.expired: the seat goes back on sale unless the customer already paid. */
+export async function releaseReservation(input: ReleaseReservationInput): Promise<ReleaseReservationResult> {
+  const result = await releaseInDatabase(input.paymentCodeId);
+  const audit = new AuditTrail('payment_code', input.paymentCodeId, input.settings);
+  audit.record(`expiry_${result.outcome}`, {
+    actor: 'monime',
+    companyId: result.companyId,
+    before: result.outcome === 'released' ? { code: 'pending', ticket: 'reserved' } : null,
+    after: { ...result, eventId: input.eventId, occurredAt: input.occurredAt },
+  });
+  await audit.delivered();
+  return result;
+}
