@@ -1,0 +1,60 @@
+import { ConfigError, DEV_API_TOKEN, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../../config';
+
+describe('loadConfig', () => {
+  it('runs on the contract defaults with nothing set', () => {
+    const config = loadConfig({}, '/srv/fareflow');
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/fareflow');
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.temporal.namespace).toBe('default');
+    expect(config.temporal.taskQueue).toBe('fareflow');
+    expect(config.temporal.transferTaskQueue).toBe('fareflow-transfers');
+    expect(config.monime.baseUrl).toBeUndefined();
+    expect(config.monime.version).toBe('caph.2025-08-23');
+    expect(config.monime.webhookSecrets).toEqual([DEV_WEBHOOK_SECRET]);
+    expect(config.monime.platformFinancialAccountId).toBe(SIMULATOR_PLATFORM_ACCOUNT_ID);
+    expect(config.apiToken).toBe(DEV_API_TOKEN);
+    expect(config.usesDevSecrets).toEqual({ webhookSecret: true, apiToken: true });
+    expect(config.dataDir).toBe('/srv/fareflow/.data');
+  });
+
+  it('accepts a comma-separated list of webhook secrets for rotation', () => {
+    const config = loadConfig({ MONIME_WEBHOOK_SECRET: 'new-secret, old-secret,' });
+    expect(config.monime.webhookSecrets).toEqual(['new-secret', 'old-secret']);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ MONIME_WEBHOOK_SECRET: ' , ' })).toThrow(ConfigError);
+  });
+
+  it('needs real MoniMe credentials when talking to a real MoniMe', () => {
+    expect(() => loadConfig({ MONIME_BASE_URL: 'https://api.monime.io' })).toThrow(/MONIME_ACCESS_TOKEN/);
+  });
+
+  describe('in production', () => {
+    const real = {
+      NODE_ENV: 'production',
+      MONIME_BASE_URL: 'https://api.monime.io',
+      MONIME_ACCESS_TOKEN: 'tok',
+      MONIME_SPACE_ID: 'spc-1',
+      PLATFORM_FINANCIAL_ACCOUNT_ID: 'fac-1',
+      MONIME_WEBHOOK_SECRET: 'whsec_real',
+      API_TOKEN: 'real-token',
+    };
+    it('starts with real secrets', () => {
+      expect(loadConfig(real).nodeEnv).toBe('production');
+    });
+    it('refuses the dev webhook secret, even inside a rotation list', () => {
+      expect(() => loadConfig({ ...real, MONIME_WEBHOOK_SECRET: `whsec_real,${DEV_WEBHOOK_SECRET}` })).toThrow(/MONIME_WEBHOOK_SECRET/);
+      expect(() => loadConfig({ ...real, MONIME_WEBHOOK_SECRET: undefined })).toThrow(/MONIME_WEBHOOK_SECRET/);
+    });
+    it('refuses the dev API token', () => {
+      expect(() => loadConfig({ ...real, API_TOKEN: undefined })).toThrow(/API_TOKEN/);
+    });
+    it('refuses to run on the simulator', () => {
+      expect(() => loadConfig({ ...real, MONIME_BASE_URL: undefined })).toThrow(/MONIME_BASE_URL/);
+    });
+  });
+});
