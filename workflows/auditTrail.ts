@@ -55,7 +55,13 @@ export class AuditTrail {
 
   /** Awaited once, before the workflow returns, so no event is left behind. */
   async delivered(): Promise<void> {
-    await Promise.all(this.deliveries);
+    // Events recorded while we wait (a late signal's audit entry) are awaited too.
+    let awaited = 0;
+    while (awaited < this.deliveries.length) {
+      const pending = this.deliveries.slice(awaited);
+      awaited = this.deliveries.length;
+      await Promise.all(pending);
+    }
   }
 
   private async deliver(events: AuditEvent[]): Promise<void> {
