@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { signMonimeWebhook } from '../monime/signature';
+import type { MonimeWebhookEnvelope } from '../monime/types';
+
+export interface Delivery {
+  status: number;
+  body: unknown;
+  envelope: MonimeWebhookEnvelope;
+  rawBody: string;
+}
+
+export function webhookEnvelope(name: string, object: { id: string; type: string }, data: unknown, eventId = `evt-${randomUUID()}`): MonimeWebhookEnvelope {
+  return {
+    apiVersion: 'caph.2025-08-23',
+    event: { id: eventId, name, timestamp: new Date().toISOString() },
+    object,
+    data,
+  };
+}
+
+/** POSTs an event the way MoniMe does: raw JSON body, signed with the shared secret. */
+export async function deliverWebhook(url: string | undefined, secret: string, envelope: MonimeWebhookEnvelope): Promise<Delivery> {
+  const rawBody = JSON.stringify(envelope);
+  if (!url) return { status: 0, body: null, envelope, rawBody };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'monime-signature': signMonimeWebhook(secret, rawBody, Math.floor(Date.now() / 1000)) },
+    body: rawBody,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // keep the text
+  }
+  return { status: response.status, body, envelope, rawBody };
+}
