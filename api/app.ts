@@ -1,0 +1,62 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import Koa from 'koa';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import type { MonimeClient } from '../monime/client';
+import type { Logger } from '../observability/logger';
+import type { ApiMetrics } from '../observability/metrics';
+import { handleErrors } from './middleware/handleErrors';
+import { createRejectionLimiter, type RejectionLimiter } from './middleware/limitRejectedCallers';
+import { logRequests } from './middleware/logRequests';
+import { measureWebhooks } from './middleware/measureWebhooks';
+import { parseJsonBody } from './middleware/parseJsonBody';
+import { readRawBody } from './middleware/readRawBody';
+import { requireBearerToken } from './middleware/requireBearerToken';
+import { assignRequestId } from './middleware/requestId';
+import { verifyMonimeSignature } from './middleware/verifyMonimeSignature';
+import { companyRoutes } from './routes/companies';
+import { healthRoutes, type Readiness } from './routes/health';
+import { ticketRoutes } from './routes/tickets';
+import { transactionRoutes } from './routes/transactions';
+import { receiveMonimeWebhook } from './webhooks/receiveMonimeWebhook';
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  monime: MonimeClient;
+  logger: Logger;
+  metrics: ApiMetrics;
+  readiness: Readiness;
+  limiter?: RejectionLimiter;
+}
+
+export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter } {
+  const { config } = deps;
+  const app = new Koa({ proxy: false });
+  const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl });
+
+  app.use(assignRequestId(deps.logger));
+  app.use(logRequests(deps.metrics));
+  app.use(handleErrors());
+
+  const webhooks = new Router();
+  webhooks.post(
+    '/webhooks/monime',
+    measureWebhooks(deps.metrics),
+    handleErrors(),
+    readRawBody(config.webhookBodyLimitBytes),
+    verifyMonimeSignature(config.monime.webhookSecrets, limiter),
+    receiveMonimeWebhook({ config, db: deps.db, temporal: deps.temporal, metrics: deps.metrics }),
+  );
+  app.use(webhooks.routes()).use(webhooks.allowedMethods());
+
+  app.use(healthRoutes(deps.readiness, deps.metrics).routes());
+
+  const api = new Router();
+  api.use('/api', requireBearerToken(config.apiToken, limiter), parseJsonBody());
+  for (const routes of [companyRoutes(deps.db), ticketRoutes(deps.db, deps.monime), transactionRoutes(deps.db)]) api.use(routes.routes());
+  app.use(api.routes()).use(api.allowedMethods());
+  return Object.assign(app, { limiter });
+}

@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+export async function startApiServer(app: Koa, port: number, host = '127.0.0.1'): Promise<RunningApi> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(port, host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  // Slow or idle clients must not hold a graceful shutdown open forever.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

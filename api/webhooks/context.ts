@@ -1,0 +1,27 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../config';
+import type { Db } from '../../db/pool';
+import type { ApiMetrics } from '../../observability/metrics';
+import type { TransactionSettings } from '../../workflows/definitions';
+
+export interface WebhookDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  metrics: ApiMetrics;
+}
+
+export type WebhookResult =
+  | { status: 'accepted' | 'duplicate'; workflowId: string }
+  | { status: 'ignored' };
+
+export function transactionSettings(config: Config): TransactionSettings {
+  return {
+    stallTimeoutSeconds: config.stallTimeoutSeconds,
+    transferPollAfterSeconds: config.transfers.pollAfterSeconds,
+    transferGiveUpAfterMinutes: config.transfers.giveUpAfterMinutes,
+    auditShards: config.audit.shards,
+    auditBatchSize: config.audit.batchSize,
+    auditFlushMs: config.audit.flushMs,
+  };
+}

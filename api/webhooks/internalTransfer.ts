@@ -1,0 +1,35 @@
+import type { Context } from 'koa';
+import { workflowIdForTransaction } from '../../domain/transactions';
+import { transferUpdateSignal } from '../../workflows/definitions';
+import { HttpError } from '../errors';
+import type { WebhookDeps, WebhookResult } from './context';
+import { describeIssue, internalTransferData, type Envelope } from './schemas';
+import { WorkflowNotFoundError, recordInTemporal } from './temporalCalls';
+
+/** internal_transfer.completed|failed: wakes the transaction waiting for its transfer. */
+export async function handleInternalTransfer(ctx: Context, envelope: Envelope, deps: WebhookDeps): Promise<WebhookResult> {
+  const parsed = internalTransferData.safeParse(envelope.data);
+  if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error, 'data'));
+  const transfer = parsed.data;
+  const workflowId = workflowIdForTransaction(transfer.metadata.transactionId);
+  ctx.state.logFields = { ...ctx.state.logFields, workflowId, transferId: transfer.id };
+  const status = envelope.event.name === 'internal_transfer.failed' ? 'failed' : 'completed';
+  try {
+    await recordInTemporal(
+      deps.temporal,
+      () =>
+        deps.temporal.workflow.getHandle(workflowId).signal(transferUpdateSignal, {
+          transferId: transfer.id,
+          status,
+          failureReason: transfer.failureDetail?.message ?? null,
+          eventId: envelope.event.id,
+        }),
+      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'signal' }, seconds),
+    );
+  } catch (error) {
+    // The transaction already finished (it learned the outcome by polling): nothing left to tell it.
+    if (error instanceof WorkflowNotFoundError) return { status: 'duplicate', workflowId };
+    throw error;
+  }
+  return { status: 'accepted', workflowId };
+}

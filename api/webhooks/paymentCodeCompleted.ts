@@ -1,0 +1,53 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Context } from 'koa';
+import { transactionExists } from '../../db/queries/apiReads';
+import { workflowIdForTransaction } from '../../domain/transactions';
+import type { ProcessTransactionInput } from '../../workflows/definitions';
+import { TransactionStatusKey } from '../../workflows/searchAttributes';
+import { HttpError } from '../errors';
+import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
+import { describeIssue, paymentCodeCompletedData, type Envelope } from './schemas';
+import { WorkflowExecutionAlreadyStartedError, recordInTemporal } from './temporalCalls';
+
+/**
+ * Starts `transaction-<paymentId>` once, ever: Temporal rejects a second start while it
+ * remembers the id, and the database remembers after Temporal's retention has forgotten.
+ */
+export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelope, deps: WebhookDeps): Promise<WebhookResult> {
+  const parsed = paymentCodeCompletedData.safeParse(envelope.data);
+  if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error, 'data'));
+  const { id: paymentCodeId, processedPaymentData } = parsed.data;
+  const transactionId = processedPaymentData.paymentId;
+  const workflowId = workflowIdForTransaction(transactionId);
+  ctx.state.logFields = { ...ctx.state.logFields, workflowId, transactionId };
+
+  if (await transactionExists(deps.db, transactionId)) return { status: 'duplicate', workflowId };
+
+  const input: ProcessTransactionInput = {
+    transactionId,
+    paymentCodeId,
+    amount: processedPaymentData.amount,
+    eventId: envelope.event.id,
+    paidAt: envelope.event.timestamp,
+    settings: transactionSettings(deps.config),
+  };
+  try {
+    await recordInTemporal(
+      deps.temporal,
+      () =>
+        deps.temporal.workflow.start('processTransaction', {
+          workflowId,
+          taskQueue: deps.config.temporal.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          typedSearchAttributes: [{ key: TransactionStatusKey, value: 'processing' }],
+        }),
+      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
+    throw error;
+  }
+  return { status: 'accepted', workflowId };
+}

@@ -1,0 +1,42 @@
+import type { Context } from 'koa';
+import { HttpError } from '../errors';
+import type { WebhookDeps, WebhookResult } from './context';
+import { handleInternalTransfer } from './internalTransfer';
+import { handlePaymentCodeCompleted } from './paymentCodeCompleted';
+import { handlePaymentCodeExpired } from './paymentCodeExpired';
+import { describeIssue, envelopeSchema, type Envelope } from './schemas';
+
+type EventHandler = (ctx: Context, envelope: Envelope, deps: WebhookDeps) => Promise<WebhookResult>;
+
+const HANDLERS: Partial<Record<string, EventHandler>> = {
+  'payment_code.completed': handlePaymentCodeCompleted,
+  'payment_code.expired': handlePaymentCodeExpired,
+  'internal_transfer.completed': handleInternalTransfer,
+  'internal_transfer.failed': handleInternalTransfer,
+};
+
+function parseEnvelope(rawBody: Buffer): Envelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error));
+  return parsed.data;
+}
+
+/** The signed body, parsed and validated, handed to the handler for its event name. */
+export function receiveMonimeWebhook(deps: WebhookDeps) {
+  return async (ctx: Context) => {
+    const envelope = parseEnvelope(ctx.state.rawBody as Buffer);
+    ctx.state.logFields = { ...ctx.state.logFields, eventId: envelope.event.id, eventName: envelope.event.name };
+    const handler = HANDLERS[envelope.event.name];
+    const result: WebhookResult = handler ? await handler(ctx, envelope, deps) : { status: 'ignored' };
+    ctx.state.webhookOutcome = result.status;
+    ctx.state.webhookEvent = handler ? envelope.event.name : 'other';
+    ctx.status = 200;
+    ctx.body = result;
+  };
+}

@@ -1,0 +1,28 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { HttpError } from '../errors';
+
+const TEMPORAL_DEADLINE_MS = 5_000;
+
+export { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError };
+
+/**
+ * A Temporal call with a deadline. Unreachable or slow Temporal → 503: nothing was recorded
+ * and MoniMe must deliver again. (Known outcomes — already started, not found — pass through.)
+ */
+export async function recordInTemporal<T>(temporal: Client, call: () => Promise<T>, observe: (seconds: number) => void): Promise<T> {
+  const started = process.hrtime.bigint();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(503, 'Temporal did not answer in time; nothing was recorded, deliver again')), TEMPORAL_DEADLINE_MS);
+  });
+  try {
+    // The gRPC deadline cancels the call itself; the timer is the backstop while connecting.
+    return await Promise.race([temporal.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call), deadline]);
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowNotFoundError || error instanceof HttpError) throw error;
+    throw new HttpError(503, `Temporal unavailable; nothing was recorded, deliver again (${(error as Error).message?.slice(0, 200)})`);
+  } finally {
+    clearTimeout(timer);
+    observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  log?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, deadline: number): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with ${child.exitCode} before serving`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`Temporal dev server at ${address} did not answer in time: ${(lastError as Error)?.message}`);
+}
+
+/**
+ * `temporal server start-dev` with state in a file under the data folder, so workflows
+ * survive a restart, and the contract's search attributes registered.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const log = options.log ?? (() => undefined);
+  for (const port of [options.port, options.uiPort]) {
+    if (!(await portIsFree(port))) {
+      throw new Error(`port ${port} is taken: another Temporal dev server may be running. Stop it, or set TEMPORAL_ADDRESS to use it.`);
+    }
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--db-filename', path.join(options.dataDir, 'temporal.db'),
+    '--namespace', options.namespace,
+    '--log-level', 'warn',
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logStream = fs.createWriteStream(path.join(options.dataDir, 'temporal-server.log'), { flags: 'a' });
+  child.stdout?.pipe(logStream);
+  child.stderr?.pipe(logStream);
+  const address = `127.0.0.1:${options.port}`;
+  try {
+    await waitUntilServing(address, child, Date.now() + (options.readyTimeoutMs ?? 60_000));
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message} (see ${path.join(options.dataDir, 'temporal-server.log')})`);
+  }
+  log(`Temporal dev server serving on ${address}`);
+  return {
+    address,
+    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(killer);
+          logStream.end();
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
