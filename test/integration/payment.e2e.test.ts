@@ -151,7 +151,7 @@ describe('payments that cannot be applied', () => {
     const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 1_999 } });
     expect(paid.status).toBe(200);
     await expectParked(paid.paymentId, 'amount_mismatch');
-    const ticket = await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json();
+    const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
     expect(ticket.status).toBe('reserved');
   });
 
@@ -166,7 +166,7 @@ describe('payments that cannot be applied', () => {
     const expired = await stack.simulator.expire(reservation.paymentCodeId);
     expect(expired.status).toBe(200);
     await waitFor(async () => {
-      const ticket = await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json();
+      const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
       return ticket.status === 'expired' ? ticket : undefined;
     }, { timeoutMs: 20_000, what: 'ticket expired' });
     const { rows } = await stack.db.query('SELECT status FROM payment_codes WHERE id = $1', [reservation.paymentCodeId]);
@@ -175,7 +175,7 @@ describe('payments that cannot be applied', () => {
     const again = await stack.simulator.expire(reservation.paymentCodeId);
     expect(again.status).toBe(200);
 
-    const latePayment = await stack.simulator.pay(reservation.paymentCodeId, { force: true });
+    const latePayment = await stack.simulator.pay(reservation.paymentCodeId);
     expect(latePayment.status).toBe(200);
     await expectParked(latePayment.paymentId, 'payment_code_expired');
   });

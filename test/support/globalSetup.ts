@@ -1,2 +1,32 @@
-// Placeholder until the shared Temporal dev server is wired in.
-export default async function globalSetup(): Promise<void> {}
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { quietTestRuntime } from './quietRuntime';
+import { ensureTemporalCli } from '../../temporal/cli';
+import { bundleWorkflows } from '../../workers/bundle';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
+import { WORKFLOW_BUNDLE_FILE } from './testServer';
+
+/**
+ * One Temporal dev server and one workflow bundle for the whole run. The dev server is
+ * the locally built CLI (`existing-path`): Temporal's helpers would otherwise download one.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  quietTestRuntime();
+  const cliPath = await ensureTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH || undefined });
+  const [env] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: cliPath },
+        ip: '127.0.0.1',
+        searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+    bundleWorkflows(WORKFLOW_BUNDLE_FILE),
+  ]);
+  process.env.FAREFLOW_TEST_TEMPORAL_ADDRESS = env.address;
+  process.env.FAREFLOW_TEST_TEMPORAL_CLI = cliPath;
+  process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE = WORKFLOW_BUNDLE_FILE;
+  (globalThis as { __fareflowTemporal?: TestWorkflowEnvironment }).__fareflowTemporal = env;
+  process.stderr.write(`\n[fareflow tests] Temporal dev server ${env.address}, workflows bundled, in ${Date.now() - started} ms\n`);
+}

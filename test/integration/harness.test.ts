@@ -1,0 +1,29 @@
+import { startStack, type Stack } from '../support/harness';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the test harness', () => {
+  it('runs on a Temporal dev server with the contract search attributes registered', async () => {
+    const { customAttributes } = await stack.client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    expect(customAttributes).toMatchObject({ TransactionStatus: expect.anything(), CompanyId: expect.anything() });
+  });
+
+  it('migrates a fresh database with the contract table names', async () => {
+    const { rows } = await stack.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+    expect(rows.map((row) => row.table_name)).toEqual(
+      expect.arrayContaining(['audit_logs', 'commission_transfers', 'companies', 'payment_codes', 'routes', 'tickets', 'transactions']),
+    );
+  });
+
+  it('serves health and readiness', async () => {
+    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${stack.apiUrl}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', temporal: true, postgres: true });
+  });
+});

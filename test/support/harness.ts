@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { Client as PgClient, type Pool } from 'pg';
+import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig, type Config } from '../../config';
+import { migrate } from '../../db/migrate';
+import { createLogger } from '../../observability/logger';
+import { startSimulator, type FaultConfig, type RunningSimulator } from '../../simulator';
+import { startFareflow, type Fareflow } from '../../system/startFareflow';
+import { quietTestRuntime } from './quietRuntime';
+import { testTemporalAddress } from './testServer';
+
+export interface Stack {
+  config: Config;
+  /** The environment this stack runs on, for subprocesses (ops CLI, a worker to kill). */
+  env: Record<string, string>;
+  apiUrl: string;
+  /** fetch against the API with the bearer token and JSON content type. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  simulator: RunningSimulator;
+  client: Client;
+  db: Pool;
+  fareflow: Fareflow;
+  stopWorkers(): Promise<void>;
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new PgClient({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A whole fareflow for one test file: its own database, task queue, simulator, workers and
+ * API on random ports, on the run's shared Temporal dev server. Nothing is mocked.
+ */
+export async function startStack(opts: { env?: Record<string, string>; faults?: Partial<FaultConfig>; startWorkers?: boolean } = {}): Promise<Stack> {
+  quietTestRuntime();
+  const suffix = randomUUID().replace(/-/g, '').slice(0, 10);
+  const databaseName = `fareflow_test_${suffix}`;
+  const simulator = await startSimulator({
+    port: 0,
+    accessToken: DEV_MONIME_ACCESS_TOKEN,
+    spaceId: DEV_MONIME_SPACE_ID,
+    platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID,
+    webhookSecret: DEV_WEBHOOK_SECRET,
+    faults: opts.faults,
+  });
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_TASK_QUEUE: `test-${suffix}`,
+    MONIME_BASE_URL: simulator.url,
+    MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
+    MONIME_SPACE_ID: DEV_MONIME_SPACE_ID,
+    PLATFORM_FINANCIAL_ACCOUNT_ID: SIMULATOR_PLATFORM_ACCOUNT_ID,
+    MONIME_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+    LOG_LEVEL: 'error',
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  await migrate(config.databaseUrl);
+  const fareflow = await startFareflow({
+    config,
+    temporalAddress: config.temporal.address!,
+    logger: createLogger(config.logLevel, 'fareflow-test'),
+    workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! },
+    monimeBaseUrl: simulator.url,
+    runWorkers: opts.startWorkers !== false,
+  });
+  const apiUrl = fareflow.api!.url;
+  simulator.setWebhookUrl(`${apiUrl}/webhooks/monime`);
+
+  return {
+    config,
+    env: { ...env, PORT: String(fareflow.api!.port) },
+    apiUrl,
+    api: (path, init = {}) =>
+      fetch(`${apiUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      }),
+    simulator,
+    client: fareflow.client,
+    db: fareflow.db,
+    fareflow,
+    stopWorkers: () => fareflow.stopWorkers(),
+    startWorkers: () => fareflow.startWorkers(),
+    async stop() {
+      await fareflow.stop();
+      await simulator.close();
+      await dropDatabase(databaseName);
+    },
+  };
+}
