@@ -32,7 +32,8 @@ export async function startFareflow(opts: {
   config: Config;
   temporalAddress: string;
   logger: Logger;
-  workflowBundle: WorkflowBundle;
+  /** Needed only where workers run. */
+  workflowBundle?: WorkflowBundle;
   runApi?: boolean;
   runWorkers?: boolean;
   monimeBaseUrl: string;
@@ -52,6 +53,7 @@ export async function startFareflow(opts: {
   let running: ReturnType<typeof runWorkers> | null = null;
   const startWorkers = async () => {
     if (running) return;
+    if (!opts.workflowBundle) throw new Error('workers need a workflow bundle');
     nativeConnection ??= await connectWorker(opts.temporalAddress);
     const activities = createActivities({
       db,

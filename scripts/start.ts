@@ -1,0 +1,118 @@
+/**
+ * `npm start`: the whole system on embedded defaults — Temporal dev server (unless
+ * TEMPORAL_ADDRESS is set), PostgreSQL database and migrations, MoniMe simulator (unless
+ * MONIME_BASE_URL is set), workers and API — then prints where everything is.
+ */
+import { ConfigError, loadConfig, type Config } from '../config';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { DEMO_ROUTE_ID, seedDemoCatalog } from '../db/queries/seed';
+import { createLogger } from '../observability/logger';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import { startFareflow, type Fareflow } from '../system/startFareflow';
+import { TemporalCliMissing, ensureTemporalCli } from '../temporal/cli';
+import { startDevServer, type DevServer } from '../temporal/devServer';
+import { bundleWorkflows } from '../workers/bundle';
+import { installWorkerRuntime } from '../workers/runtime';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+/** What has been started so far, stopped in reverse order — also when starting fails halfway. */
+const stopping: Array<() => Promise<void>> = [];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`fareflow: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  installWorkerRuntime({ logger: logger.child({ component: 'temporal-sdk' }), metricsPort: config.temporal.workerMetricsPort });
+
+  let devServer: DevServer | null = null;
+  let simulator: RunningSimulator | null = null;
+  let fareflow: Fareflow | null = null;
+
+  const shutdown = async (signal: string) => {
+    say(`\n${signal}: stopping (API, workers, simulator, Temporal)…`);
+    for (const stop of stopping.reverse()) await stop().catch((error) => logger.error({ err: error }, 'stop failed'));
+    say('stopped.');
+    process.exit(0);
+  };
+  let shuttingDown = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      void shutdown(signal);
+    });
+  }
+
+  let temporalAddress = config.temporal.address;
+  if (!temporalAddress) {
+    const cliPath = await ensureTemporalCli({ configuredPath: config.temporal.cliPath, log: say });
+    devServer = await startDevServer({
+      cliPath,
+      dataDir: config.dataDir,
+      port: config.temporal.devPort,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+    });
+    stopping.push(() => devServer!.stop());
+    temporalAddress = devServer.address;
+  }
+
+  await migrate(config.databaseUrl);
+  const [workflowBundle] = await Promise.all([bundleWorkflows(), ensureSimulator()]);
+
+  async function ensureSimulator(): Promise<void> {
+    if (config.monime.baseUrl) return;
+    simulator = await startSimulator({
+      port: config.monime.simulatorPort,
+      accessToken: config.monime.accessToken,
+      spaceId: config.monime.spaceId,
+      platformAccountId: config.monime.platformFinancialAccountId,
+      webhookUrl: `http://127.0.0.1:${config.port}/webhooks/monime`,
+      webhookSecret: config.monime.webhookSecrets[0],
+      logger,
+    });
+    stopping.push(() => simulator!.close());
+    const seedPool = createPool(config.databaseUrl, 1);
+    await seedDemoCatalog(seedPool);
+    await seedPool.end();
+  }
+
+  fareflow = await startFareflow({
+    config,
+    temporalAddress,
+    logger,
+    workflowBundle,
+    monimeBaseUrl: config.monime.baseUrl ?? (simulator as RunningSimulator | null)!.url,
+  });
+  stopping.push(() => fareflow!.stop());
+
+  const sim = simulator as RunningSimulator | null;
+  say('');
+  say('fareflow is running');
+  say(`  API                 ${fareflow.api!.url}   (webhooks: POST /webhooks/monime)`);
+  if (devServer) say(`  Temporal Web UI     ${devServer.uiUrl}`);
+  say(`  Temporal gRPC       ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+  say(`  Worker metrics      http://127.0.0.1:${config.temporal.workerMetricsPort}/metrics`);
+  if (sim) say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay; demo route ${DEMO_ROUTE_ID})`);
+  else say(`  MoniMe              ${config.monime.baseUrl}`);
+  if (config.usesDevSecrets.webhookSecret) say(`  webhook secret      ${config.monime.webhookSecrets[0]}   (dev value)`);
+  if (config.usesDevSecrets.apiToken) say(`  API token           ${config.apiToken}   (dev value)`);
+  say(`ready in ${Date.now() - started} ms — Ctrl-C stops everything`);
+}
+
+main().catch(async (error) => {
+  if (error instanceof TemporalCliMissing) process.stderr.write(`fareflow: ${error.message}\n`);
+  else process.stderr.write(`fareflow failed to start: ${(error as Error).stack ?? error}\n`);
+  for (const stop of stopping.reverse()) await stop().catch(() => undefined);
+  process.exit(1);
+});
