@@ -111,16 +111,19 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   setHandler(cancelNoteSignal, (note) => {
     cancelNote = note;
   });
+  // An operator may act as soon as the status says needs_attention, even before the
+  // workflow has reached its waiting point in the same task.
+  const waitsForOperator = () => view.stage === 'awaiting_operator' || (view.status === 'needs_attention' && view.reason !== 'stalled');
   setHandler(resolveSignal, (decision) => {
-    if (view.stage === 'awaiting_operator') inbox.push({ kind: 'resolve', decision });
+    if (waitsForOperator()) inbox.push({ kind: 'resolve', decision });
     else decide({ kind: 'resolve', decision: decision.decision, note: decision.note, operator: decision.operator, outcome: `ignored: the transaction is ${view.stage}, not waiting for an operator` });
   });
   setHandler(retryTransferSignal, (request = {}) => {
-    if (view.stage === 'awaiting_operator') inbox.push({ kind: 'retryTransfer', request });
-    else if (view.stage === 'awaiting_transfer') {
+    if (view.stage === 'awaiting_transfer') {
       pollNow = true;
       decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: 'the transfer is asked again for its status' });
-    } else decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: `ignored: the transaction is ${view.stage}` });
+    } else if (waitsForOperator()) inbox.push({ kind: 'retryTransfer', request });
+    else decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: `ignored: the transaction is ${view.stage}` });
   });
   CancellationScope.current().cancelRequested.catch(() => {
     cancelRequested = true;

@@ -1,0 +1,77 @@
+/**
+ * Records the histories that test/replay/replay.test.ts replays. Not part of `npm test`:
+ * run `npm run record-histories` after a deliberate, versioned workflow change.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { auditBatcherWorkflowId } from '../../domain/taskQueues';
+import { auditShardFor } from '../../domain/transactions';
+import { resolveSignal, retryTransferSignal } from '../../workflows/definitions';
+import { startStack, type Stack } from '../support/harness';
+import { reserveTicket } from '../support/scenario';
+import { testCliPath, testTemporalAddress } from '../support/testServer';
+import { waitFor } from '../support/waitFor';
+
+const OUT = path.join(__dirname, 'histories');
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { AUDIT_FLUSH_MS: '100', AUDIT_SHARDS: '1' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function status(paymentId: string, wanted: string) {
+  return waitFor(async () => {
+    const response = await stack.api(`/api/transactions/${paymentId}`);
+    const body = response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
+    return body?.status === wanted ? body : undefined;
+  }, { timeoutMs: 30_000, what: `${paymentId} ${wanted}` });
+}
+
+async function save(name: string, workflowId: string) {
+  const handle = stack.client.workflow.getHandle(workflowId);
+  await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' || name.startsWith('audit') ? true : undefined), { timeoutMs: 30_000, what: `${workflowId} closed` });
+  // The CLI's JSON is the format Temporal's Web UI downloads and historyFromJSON reads.
+  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+}
+
+it('records one history per workflow path', async () => {
+  const happy = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  const paid = await stack.simulator.pay(happy.paymentCodeId);
+  await status(paid.paymentId, 'completed');
+  await save('processTransaction-completed', `transaction-${paid.paymentId}`);
+
+  const mismatch = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  const short = await stack.simulator.pay(mismatch.paymentCodeId, { amount: { currency: 'SLE', value: 9_000 } });
+  await status(short.paymentId, 'needs_attention');
+  await stack.client.workflow.getHandle(`transaction-${short.paymentId}`).signal(resolveSignal, { decision: 'accept', note: 'customer paid short, agent approved', operator: 'recorder' });
+  await status(short.paymentId, 'completed');
+  await save('processTransaction-accepted', `transaction-${short.paymentId}`);
+
+  const failing = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  stack.simulator.faults.set({ rejectTransfers: true });
+  const rejected = await stack.simulator.pay(failing.paymentCodeId);
+  await status(rejected.paymentId, 'needs_attention');
+  stack.simulator.faults.reset();
+  await stack.client.workflow.getHandle(`transaction-${rejected.paymentId}`).signal(retryTransferSignal, { operator: 'recorder', note: 'fault cleared' });
+  await status(rejected.paymentId, 'completed');
+  await save('processTransaction-retried', `transaction-${rejected.paymentId}`);
+
+  const cancelled = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  const unknown = await stack.simulator.pay(cancelled.paymentCodeId, { amount: { currency: 'SLE', value: 1 } });
+  await status(unknown.paymentId, 'needs_attention');
+  await stack.client.workflow.getHandle(`transaction-${unknown.paymentId}`).cancel();
+  await status(unknown.paymentId, 'cancelled');
+  await save('processTransaction-cancelled', `transaction-${unknown.paymentId}`);
+
+  const expiring = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  await stack.simulator.expire(expiring.paymentCodeId);
+  await save('releaseReservation-released', `payment-code-expired-${expiring.paymentCodeId}`);
+
+  await save('auditBatcher-running', auditBatcherWorkflowId(stack.config.temporal.taskQueue, auditShardFor(paid.paymentId, 1)));
+});

@@ -1,0 +1,43 @@
+/**
+ * Recorded workflow histories (committed fixtures) replayed against the current workflow
+ * code: a change that would break running workflows fails here with a non-determinism error.
+ * Fixtures are (re)recorded by `npm run record-histories`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+
+const HISTORIES_DIR = path.join(__dirname, 'histories');
+
+interface HistoryJson {
+  events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+}
+
+// runReplayHistory takes the JSON as Temporal's CLI and Web UI export it.
+function fixtures(): Array<{ workflowId: string; history: HistoryJson }> {
+  return fs
+    .readdirSync(HISTORIES_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      workflowId: path.basename(file, '.json'),
+      history: JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as HistoryJson,
+    }));
+}
+
+describe('recorded workflow histories replay on the current code', () => {
+  const recorded = fixtures();
+
+  it('has fixtures for every workflow type', () => {
+    const types = new Set(recorded.map(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect([...types].sort()).toEqual(['auditBatcher', 'processTransaction', 'releaseReservation']);
+  });
+
+  it.each(recorded.map((entry) => [entry.workflowId, entry] as const))('%s', async (_name, { workflowId, history }) => {
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! } },
+      history,
+      workflowId,
+    );
+  });
+});
