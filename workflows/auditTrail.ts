@@ -23,8 +23,14 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/**
+ * Events wait in workflow state (durable: they are rebuilt on replay) and go to the batcher
+ * in one signal whenever the workflow is about to wait, and before it ends — one signal per
+ * stretch of work instead of one per event.
+ */
 export class AuditTrail {
   private sequence = 0;
+  private pending: AuditEvent[] = [];
   private readonly deliveries: Promise<void>[] = [];
 
   constructor(
@@ -48,19 +54,29 @@ export class AuditTrail {
       after: entry.after ?? null,
       occurredAt: new Date().toISOString(),
     };
-    // Survives cancellation of the transaction: its cancellation is audited too.
-    this.deliveries.push(CancellationScope.nonCancellable(() => this.deliver([event])).catch(() => undefined));
+    this.pending.push(event);
     return event;
+  }
+
+  /** Sends what is pending; called before the workflow waits on anything that may take long. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    // Survives cancellation of the transaction: its cancellation is audited too.
+    this.deliveries.push(CancellationScope.nonCancellable(() => this.deliver(events)).catch(() => undefined));
   }
 
   /** Awaited once, before the workflow returns, so no event is left behind. */
   async delivered(): Promise<void> {
-    // Events recorded while we wait (a late signal's audit entry) are awaited too.
+    // Events recorded while we wait (a late signal's audit entry) are sent and awaited too.
     let awaited = 0;
+    this.flush();
     while (awaited < this.deliveries.length) {
-      const pending = this.deliveries.slice(awaited);
+      const batch = this.deliveries.slice(awaited);
       awaited = this.deliveries.length;
-      await Promise.all(pending);
+      await Promise.all(batch);
+      this.flush();
     }
   }
 

@@ -101,6 +101,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   const decide = (entry: Omit<TransactionStatusView['decisions'][number], 'at'>) => {
     view.decisions.push({ ...entry, at: now() });
     record(`operator_${entry.kind}`, entry.operator ?? 'operator', snapshot(), { ...entry });
+    audit.flush();
   };
 
   setHandler(statusQuery, () => view);
@@ -183,6 +184,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   // ---- waiting for an operator ----
   const nextOperatorMessage = async (): Promise<OperatorMessage | 'cancel'> => {
     view.stage = 'awaiting_operator';
+    audit.flush();
     await condition(() => inbox.length > 0 || cancelRequested);
     return inbox.shift() ?? 'cancel';
   };
@@ -224,6 +226,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     let pollDelayMs = settings.transferPollAfterSeconds * 1000;
     while (!TERMINAL_TRANSFER.has(state.status) && state.transferId !== null) {
       view.stage = 'awaiting_transfer';
+      audit.flush();
       const transferId = state.transferId;
       const signalled = await condition(() => transferUpdates.has(transferId) || pollNow, pollDelayMs);
       const update = transferUpdates.get(transferId);
@@ -315,7 +318,10 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   // ---- stuck detection: nothing failed, but the transaction has not finished ----
   CancellationScope.nonCancellable(async () => {
     await sleep(settings.stallTimeoutSeconds * 1000);
-    if (view.status === 'processing' && !isFinished(view.stage)) await needsAttention('stalled', { stage: view.stage });
+    if (view.status === 'processing' && !isFinished(view.stage)) {
+      await needsAttention('stalled', { stage: view.stage });
+      audit.flush();
+    }
   }).catch(() => undefined);
 
   // ---- the transaction ----
