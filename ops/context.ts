@@ -1,0 +1,31 @@
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../config';
+import { createPool, type Db } from '../db/pool';
+import { connectClient } from '../temporal/connection';
+
+export interface OpsContext {
+  config: Config;
+  client: Client;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** The CLI talks to TEMPORAL_ADDRESS, or to the dev server `npm start` runs. */
+export async function openOpsContext(): Promise<OpsContext> {
+  const config = loadConfig();
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
+  const { connection, client } = await connectClient(address, config.temporal.namespace);
+  const db = createPool(config.databaseUrl, 2);
+  return {
+    config,
+    client,
+    db,
+    async close() {
+      await connection.close();
+      await db.end();
+    },
+  };
+}
+
+/** A failure the operator caused or can act on: printed without a stack, exit code 2. */
+export class OpsError extends Error {}
