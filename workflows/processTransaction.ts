@@ -181,6 +181,14 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     decide({ kind: 'cancel', operator: cancelWho().operator, note: cancelWho().note, outcome: `refused: ${why}` });
   };
 
+  /** Messages queued behind the one that settled the matter are answered, not dropped. */
+  const answerQueuedMessages = (why: string) => {
+    for (const message of inbox.splice(0)) {
+      if (message.kind === 'resolve') decide({ kind: 'resolve', decision: message.decision.decision, note: message.decision.note, operator: message.decision.operator, outcome: `ignored: ${why}` });
+      else decide({ kind: 'retryTransfer', note: message.request.note, operator: message.request.operator, outcome: `ignored: ${why}` });
+    }
+  };
+
   // ---- waiting for an operator ----
   const nextOperatorMessage = async (): Promise<OperatorMessage | 'cancel'> => {
     view.stage = 'awaiting_operator';
@@ -214,6 +222,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
       }
       adopt(accepted.facts);
       decide({ kind: 'resolve', ...decision, outcome: 'accepted: ticket issued for the amount paid' });
+      answerQueuedMessages('already accepted');
       await publish('processing', null, { decision: 'accept', note: decision.note, operator: decision.operator });
       return 'accepted';
     }
@@ -309,6 +318,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
         // retryTransfer, or resolve/accept: both mean "try the transfer again".
         const who = message.kind === 'retryTransfer' ? message.request : message.decision;
         decide({ kind: message.kind, note: who.note, operator: who.operator, outcome: `transfer retried (round ${round})` });
+        answerQueuedMessages('the transfer is already being retried');
         await publish('processing', null);
         break;
       }
@@ -364,6 +374,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     }
   });
 
+  answerQueuedMessages(`the transaction is ${view.stage}`);
   await audit.delivered();
   await condition(allHandlersFinished);
   if (cancelRequested && view.stage === 'cancelled') throw new CancelledFailure(`transaction cancelled: ${cancelWho().note}`);
