@@ -1,9 +1,21 @@
+import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { quietTestRuntime } from './quietRuntime';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { bundleWorkflows } from '../../workers/bundle';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 import { WORKFLOW_BUNDLE_FILE } from './testServer';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * One Temporal dev server and one workflow bundle for the whole run. The dev server is
@@ -12,6 +24,7 @@ import { WORKFLOW_BUNDLE_FILE } from './testServer';
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   quietTestRuntime();
+  const uiPort = await freePort();
   const cliPath = await ensureTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH || undefined });
   const [env] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
@@ -19,6 +32,9 @@ export default async function globalSetup(): Promise<void> {
         executable: { type: 'existing-path', path: cliPath },
         ip: '127.0.0.1',
         searchAttributes: ALL_SEARCH_ATTRIBUTE_KEYS,
+        // The Web UI too: operators' browser test filters workflows in it.
+        ui: true,
+        uiPort,
         log: { format: 'pretty', level: 'error' },
       },
     }),
@@ -26,6 +42,7 @@ export default async function globalSetup(): Promise<void> {
   ]);
   process.env.FAREFLOW_TEST_TEMPORAL_ADDRESS = env.address;
   process.env.FAREFLOW_TEST_TEMPORAL_CLI = cliPath;
+  process.env.FAREFLOW_TEST_TEMPORAL_UI = `http://127.0.0.1:${uiPort}`;
   process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE = WORKFLOW_BUNDLE_FILE;
   (globalThis as { __fareflowTemporal?: TestWorkflowEnvironment }).__fareflowTemporal = env;
   process.stderr.write(`\n[fareflow tests] Temporal dev server ${env.address}, workflows bundled, in ${Date.now() - started} ms\n`);

@@ -15,3 +15,9 @@ export function testCliPath(): string {
   if (!cli) throw new Error('no Temporal CLI path: run tests through jest (globalSetup finds or builds it)');
   return cli;
 }
+
+export function testTemporalUiUrl(): string {
+  const url = process.env.FAREFLOW_TEST_TEMPORAL_UI;
+  if (!url) throw new Error('no test Temporal Web UI: run tests through jest (globalSetup starts one)');
+  return url;
+}

@@ -1,0 +1,46 @@
+/**
+ * Issue 5: stuck detection. A transfer that stays `pending` with no webhook is not a
+ * failure, yet after STALL_TIMEOUT_SECONDS the transaction must surface for an operator.
+ */
+import { workflowIdForTransaction } from '../../domain/transactions';
+import { retryTransferSignal, statusQuery } from '../../workflows/definitions';
+import { startStack, type Stack } from '../support/harness';
+import { reserveTicket } from '../support/scenario';
+import { waitFor } from '../support/waitFor';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({
+    env: { STALL_TIMEOUT_SECONDS: '2', TRANSFER_POLL_AFTER_SECONDS: '600' },
+    faults: { pendingTransfers: true, pendingSettleMs: 300, webhooksEnabled: false },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+it('marks a transaction stalled, and `retryTransfer` asks MoniMe and completes it once', async () => {
+  const reservation = await reserveTicket(stack, { commissionBps: 250, priceMinor: 4_000 });
+  const paid = await stack.simulator.pay(reservation.paymentCodeId);
+  const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
+
+  const stalled = await waitFor(async () => {
+    const view = await handle.query(statusQuery);
+    return view.reason === 'stalled' ? view : undefined;
+  }, { timeoutMs: 20_000, what: 'stalled' });
+  expect(stalled).toMatchObject({ status: 'needs_attention', stage: 'awaiting_transfer', transfer: { status: 'pending' } });
+  await waitFor(async () => {
+    for await (const execution of stack.client.workflow.list({ query: `AttentionReason = "stalled" AND TransactionStatus = "needs_attention"` })) {
+      if (execution.workflowId === handle.workflowId) return true;
+    }
+    return undefined;
+  }, { what: 'stalled in visibility' });
+  // MoniMe settled it long ago; only no webhook came.
+  expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)[0].status).toBe('completed');
+
+  await handle.signal(retryTransferSignal, { operator: 'ops', note: 'check with MoniMe' });
+  await waitFor(async () => ((await handle.query(statusQuery)).status === 'completed' ? true : undefined), { what: 'completed after the poll' });
+  const txn = (await (await stack.api(`/api/transactions/${paid.paymentId}`)).json()) as { status: string; transfer: { status: string } };
+  expect(txn).toMatchObject({ status: 'completed', transfer: { status: 'completed' } });
+  expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);
+});
