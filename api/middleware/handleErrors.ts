@@ -15,7 +15,9 @@ export function handleErrors(): Koa.Middleware {
       ctx.status = httpError.status;
       ctx.body = { error: httpError.message };
       for (const [name, value] of Object.entries(httpError.headers)) ctx.set(name, value);
-      if (ctx.status >= 500) ctx.state.log?.error({ err: error }, 'request failed');
+      // 503 is the designed answer to a Temporal outage: worth a warning, not an error page.
+      if (ctx.status === 503) ctx.state.log?.warn({ reason: httpError.message }, 'answered 503');
+      else if (ctx.status >= 500) ctx.state.log?.error({ err: error }, 'request failed');
     }
   };
 }

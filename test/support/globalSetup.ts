@@ -1,21 +1,11 @@
-import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { quietTestRuntime } from './quietRuntime';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { bundleWorkflows } from '../../workers/bundle';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
+import { freePort } from './freePort';
 import { WORKFLOW_BUNDLE_FILE } from './testServer';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One Temporal dev server and one workflow bundle for the whole run. The dev server is

@@ -41,7 +41,9 @@ async function dropDatabase(name: string): Promise<void> {
  * A whole fareflow for one test file: its own database, task queue, simulator, workers and
  * API on random ports, on the run's shared Temporal dev server. Nothing is mocked.
  */
-export async function startStack(opts: { env?: Record<string, string>; faults?: Partial<FaultConfig>; startWorkers?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { env?: Record<string, string>; faults?: Partial<FaultConfig>; startWorkers?: boolean; temporalAddress?: string } = {},
+): Promise<Stack> {
   quietTestRuntime();
   const suffix = randomUUID().replace(/-/g, '').slice(0, 10);
   const databaseName = `fareflow_test_${suffix}`;
@@ -57,7 +59,7 @@ export async function startStack(opts: { env?: Record<string, string>; faults?: 
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
-    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_ADDRESS: opts.temporalAddress ?? testTemporalAddress(),
     TEMPORAL_TASK_QUEUE: `test-${suffix}`,
     MONIME_BASE_URL: simulator.url,
     MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
