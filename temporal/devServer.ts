@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
 
@@ -17,9 +18,13 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Name → type (`Keyword`, `Int`, …); the contract's by default. */
+  searchAttributes?: Readonly<Record<string, string>>;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
 }
+
+const run = promisify(execFile);
 
 function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -50,11 +55,42 @@ async function waitUntilServing(address: string, child: ChildProcess, deadline: 
 }
 
 /**
+ * `start-dev --search-attribute` registers attributes only when it creates the database file:
+ * on an existing file (an earlier `npm start`) a newly added attribute is silently skipped,
+ * and every upsert of it would then fail the workflow task. So the missing ones are added here.
+ */
+async function registerMissingSearchAttributes(
+  cliPath: string,
+  address: string,
+  namespace: string,
+  wanted: Readonly<Record<string, string>>,
+  log: (line: string) => void,
+): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  let existing: Set<string>;
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    existing = new Set(Object.keys(customAttributes ?? {}));
+  } finally {
+    await connection.close();
+  }
+  const missing = Object.entries(wanted).filter(([name]) => !existing.has(name));
+  if (missing.length === 0) return;
+  log(`registering search attributes ${missing.map(([name]) => name).join(', ')} on the existing Temporal database`);
+  await run(
+    cliPath,
+    ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...missing.flatMap(([name, type]) => ['--name', name, '--type', type])],
+    { timeout: 30_000 },
+  );
+}
+
+/**
  * `temporal server start-dev` with state in a file under the data folder, so workflows
  * survive a restart, and the contract's search attributes registered.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? (() => undefined);
+  const searchAttributes = options.searchAttributes ?? SEARCH_ATTRIBUTES;
   for (const port of [options.port, options.uiPort]) {
     if (!(await portIsFree(port))) {
       throw new Error(`port ${port} is taken: another Temporal dev server may be running. Stop it, or set TEMPORAL_ADDRESS to use it.`);
@@ -69,7 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--db-filename', path.join(options.dataDir, 'temporal.db'),
     '--namespace', options.namespace,
     '--log-level', 'warn',
-    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const logStream = fs.createWriteStream(path.join(options.dataDir, 'temporal-server.log'), { flags: 'a' });
@@ -78,6 +114,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
   try {
     await waitUntilServing(address, child, Date.now() + (options.readyTimeoutMs ?? 60_000));
+    await registerMissingSearchAttributes(options.cliPath, address, options.namespace, searchAttributes, log);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message} (see ${path.join(options.dataDir, 'temporal-server.log')})`);
