@@ -53,7 +53,7 @@ export async function ensureTemporalCli(opts: { configuredPath?: string; log?: (
   } catch {
     throw new TemporalCliMissing(HOW_TO_GET_IT);
   }
-  log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} once with Go into ${cachedCliDir()} (a few minutes the first time)…`);
+  log(`Building Temporal CLI v${TEMPORAL_CLI_VERSION} once (takes a few minutes)… go install ${MODULE} into ${cachedCliDir()}`);
   fs.mkdirSync(cachedCliDir(), { recursive: true });
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { quietTestRuntime } from './quietRuntime';
+import { loadConfig } from '../../config';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { bundleWorkflows } from '../../workers/bundle';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
 import { freePort } from './freePort';
 import { WORKFLOW_BUNDLE_FILE } from './testServer';
-
 
 /**
  * One Temporal dev server and one workflow bundle for the whole run. The dev server is
@@ -15,7 +15,7 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   quietTestRuntime();
   const uiPort = await freePort();
-  const cliPath = await ensureTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH || undefined });
+  const cliPath = await ensureTemporalCli({ configuredPath: loadConfig().temporal.cliPath });
   const [env] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: {
