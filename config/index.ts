@@ -39,6 +39,8 @@ const envSchema = z.object({
   SIMULATOR_PORT: port(4010),
   TRANSFER_RATE_PER_MINUTE: positiveInt(500),
   TRANSFER_POLL_AFTER_SECONDS: positiveInt(30),
+  TRANSFER_ATTEMPT_TIMEOUT_SECONDS: positiveInt(20),
+  MONIME_HTTP_TIMEOUT_MS: positiveInt(10_000),
   TRANSFER_GIVE_UP_AFTER_MINUTES: positiveInt(60),
   STALL_TIMEOUT_SECONDS: positiveInt(600),
   AUDIT_SHARDS: positiveInt(4),
@@ -78,6 +80,7 @@ export interface Config {
     accessToken: string;
     spaceId: string;
     version: string;
+    httpTimeoutMs: number;
     webhookSecrets: string[];
     platformFinancialAccountId: string;
   };
@@ -85,6 +88,8 @@ export interface Config {
     ratePerMinute: number;
     pollAfterSeconds: number;
     giveUpAfterMinutes: number;
+    /** startToCloseTimeout of one transfer call: a hanging MoniMe is abandoned and retried. */
+    attemptTimeoutSeconds: number;
   };
   stallTimeoutSeconds: number;
   audit: { shards: number; batchSize: number; flushMs: number };
@@ -153,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessToken: e.MONIME_ACCESS_TOKEN ?? DEV_MONIME_ACCESS_TOKEN,
       spaceId: e.MONIME_SPACE_ID ?? DEV_MONIME_SPACE_ID,
       version: e.MONIME_VERSION,
+      httpTimeoutMs: e.MONIME_HTTP_TIMEOUT_MS,
       webhookSecrets,
       platformFinancialAccountId: e.PLATFORM_FINANCIAL_ACCOUNT_ID ?? SIMULATOR_PLATFORM_ACCOUNT_ID,
     },
@@ -160,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerMinute: e.TRANSFER_RATE_PER_MINUTE,
       pollAfterSeconds: e.TRANSFER_POLL_AFTER_SECONDS,
       giveUpAfterMinutes: e.TRANSFER_GIVE_UP_AFTER_MINUTES,
+      attemptTimeoutSeconds: e.TRANSFER_ATTEMPT_TIMEOUT_SECONDS,
     },
     stallTimeoutSeconds: e.STALL_TIMEOUT_SECONDS,
     audit: { shards: e.AUDIT_SHARDS, batchSize: e.AUDIT_BATCH_SIZE, flushMs: e.AUDIT_FLUSH_MS },

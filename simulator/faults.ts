@@ -12,6 +12,8 @@ export interface FaultConfig {
   /** Requests that never answer within `hangMs` (the caller's timeout fires first). */
   hangProbability: number;
   hangMs: number;
+  /** Hang after the transfer was recorded and the money moved: the caller never learns it succeeded. */
+  hangAfterApplying: boolean;
   /** The next N requests get 429 with Retry-After. */
   rateLimitBurst: number;
   retryAfterSeconds: number;
@@ -36,6 +38,7 @@ export const NO_FAULTS: FaultConfig = {
   latencyJitterMs: 0,
   hangProbability: 0,
   hangMs: 60_000,
+  hangAfterApplying: false,
   rateLimitBurst: 0,
   retryAfterSeconds: 1,
   outageUntil: null,
@@ -53,7 +56,7 @@ export type Endpoint = 'transfers' | 'payment_codes';
 export type FaultDecision =
   | { kind: 'outage' }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'hang'; ms: number }
+  | { kind: 'hang'; ms: number; afterApplying: boolean }
   | { kind: 'reject' }
   | { kind: 'error'; status: number; mode: 'before' | 'after' };
 
@@ -113,7 +116,7 @@ export class FaultController {
       this.current = { ...c, rateLimitBurst: c.rateLimitBurst - 1 };
       return { kind: 'rate_limited', retryAfterSeconds: c.retryAfterSeconds };
     }
-    if (c.hangProbability > 0 && this.random() < c.hangProbability) return { kind: 'hang', ms: c.hangMs };
+    if (c.hangProbability > 0 && this.random() < c.hangProbability) return { kind: 'hang', ms: c.hangMs, afterApplying: isWrite && c.hangAfterApplying };
     if (endpoint === 'transfers' && isWrite && c.rejectTransfers) return { kind: 'reject' };
     for (const [status, rate] of Object.entries(c.errorRates)) {
       if (rate > 0 && this.random() < rate) return { kind: 'error', status: Number(status), mode: isWrite ? c.errorMode : 'before' };

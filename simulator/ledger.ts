@@ -17,10 +17,17 @@ export interface LedgerTransfer {
 export class Ledger {
   private readonly transfers = new Map<string, LedgerTransfer>();
   private readonly posts = new Map<string, number>();
+  private readonly postTimes = new Map<string, number[]>();
   private readonly balances = new Map<string, number>();
 
   countPost(idempotencyKey: string): void {
     this.posts.set(idempotencyKey, (this.posts.get(idempotencyKey) ?? 0) + 1);
+    this.postTimes.set(idempotencyKey, [...(this.postTimes.get(idempotencyKey) ?? []), Date.now()]);
+  }
+
+  /** When each POST with this key arrived (ms since epoch): retry spacing is read off these. */
+  postTimesByIdempotencyKey(idempotencyKey: string): number[] {
+    return this.postTimes.get(idempotencyKey) ?? [];
   }
 
   postsByIdempotencyKey(idempotencyKey: string): number {

@@ -68,6 +68,7 @@ export function injectFaults(state: SimulatorState, endpoint: Endpoint): Koa.Mid
         ctx.set('Retry-After', String(decision.retryAfterSeconds));
         return fail(ctx, 429, 'too_many_requests', 'rate limited (simulated)');
       case 'hang':
+        if (decision.afterApplying) await next();
         await new Promise((resolve) => setTimeout(resolve, decision.ms));
         return fail(ctx, 504, 'gateway_timeout', 'hung (simulated)');
       case 'reject':

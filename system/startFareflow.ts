@@ -46,7 +46,7 @@ export async function startFareflow(opts: {
     accessToken: config.monime.accessToken,
     spaceId: config.monime.spaceId,
     version: config.monime.version,
-    timeoutMs: 10_000,
+    timeoutMs: config.monime.httpTimeoutMs,
   });
 
   let nativeConnection: NativeConnection | null = null;

@@ -13,6 +13,8 @@ export interface TransactionSettings {
   transferPollAfterSeconds: number;
   /** Bounds the whole effort of one transfer call (scheduleToClose), retries included. */
   transferGiveUpAfterMinutes: number;
+  /** Bounds one transfer call (startToClose); absent in histories recorded before it existed. */
+  transferAttemptTimeoutSeconds?: number;
   auditShards: number;
   auditBatchSize: number;
   auditFlushMs: number;

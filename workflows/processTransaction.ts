@@ -54,7 +54,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   // Every MoniMe POST goes through the rate-limited transfer queue; the limit is the server's.
   const monime = proxyActivities<Activities>({
     taskQueue: transferTaskQueueFor(workflowInfo().taskQueue),
-    startToCloseTimeout: '20 seconds',
+    startToCloseTimeout: `${settings.transferAttemptTimeoutSeconds ?? 20} seconds`,
     scheduleToCloseTimeout: `${settings.transferGiveUpAfterMinutes} minutes`,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE_MONIME },
   });

@@ -20,6 +20,7 @@ export function transactionSettings(config: Config): TransactionSettings {
     stallTimeoutSeconds: config.stallTimeoutSeconds,
     transferPollAfterSeconds: config.transfers.pollAfterSeconds,
     transferGiveUpAfterMinutes: config.transfers.giveUpAfterMinutes,
+    transferAttemptTimeoutSeconds: config.transfers.attemptTimeoutSeconds,
     auditShards: config.audit.shards,
     auditBatchSize: config.audit.batchSize,
     auditFlushMs: config.audit.flushMs,
