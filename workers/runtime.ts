@@ -3,6 +3,11 @@ import type { Logger } from '../observability/logger';
 
 let installed = false;
 
+/** The transfer queue's worker runs only activities, by design; the SDK warns about that at every start. */
+export function isExpectedWorkerWarning(message: string): boolean {
+  return message.startsWith('No workflows registered');
+}
+
 /**
  * Once per process, before the first worker: routes the SDK's logs into pino and serves
  * the worker's own metrics (task latencies, slots, polls) for Prometheus.
@@ -12,6 +17,7 @@ export function installWorkerRuntime(opts: { logger: Logger; metricsPort?: numbe
   installed = true;
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {
+      if (isExpectedWorkerWarning(entry.message)) return;
       const level = entry.level.toLowerCase() as 'warn' | 'error' | 'info' | 'debug' | 'trace';
       (opts.logger[level] ?? opts.logger.warn).call(opts.logger, entry.meta ?? {}, entry.message);
     }),

@@ -26,4 +26,11 @@ describe('the test harness', () => {
     const ready = await fetch(`${stack.apiUrl}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', temporal: true, postgres: true });
   });
+
+  it('reserves a ticket with a payment code on the simulator', async () => {
+    const reservation = await stack.createCompanyRouteAndTicket();
+    const ticket = await stack.api(`/api/tickets/${reservation.ticketId}`);
+    expect(await ticket.json()).toMatchObject({ id: reservation.ticketId, status: 'reserved' });
+    expect(reservation.paymentCodeId).toMatch(/\S/);
+  });
 });

@@ -7,7 +7,9 @@ import { createLogger } from '../../observability/logger';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../simulator';
 import { startFareflow, type Fareflow } from '../../system/startFareflow';
 import { quietTestRuntime } from './quietRuntime';
+import { reserveTicket, type Reservation } from './scenario';
 import { testTemporalAddress } from './testServer';
+import { waitFor } from './waitFor';
 
 export interface Stack {
   config: Config;
@@ -20,6 +22,9 @@ export interface Stack {
   client: Client;
   db: Pool;
   fareflow: Fareflow;
+  /** A company, a route and a reserved ticket with its payment code, through the HTTP API. */
+  createCompanyRouteAndTicket(opts?: { commissionBps?: number; priceMinor?: number; currency?: string }): Promise<Reservation>;
+  waitFor: typeof waitFor;
   stopWorkers(): Promise<void>;
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -82,7 +87,7 @@ export async function startStack(
   const apiUrl = fareflow.api!.url;
   simulator.setWebhookUrl(`${apiUrl}/webhooks/monime`);
 
-  return {
+  const stack: Stack = {
     config,
     env: { ...env, PORT: String(fareflow.api!.port) },
     apiUrl,
@@ -95,6 +100,9 @@ export async function startStack(
     client: fareflow.client,
     db: fareflow.db,
     fareflow,
+    createCompanyRouteAndTicket: (ticket = {}) =>
+      reserveTicket(stack, { commissionBps: ticket.commissionBps ?? 500, priceMinor: ticket.priceMinor ?? 15_000, currency: ticket.currency }),
+    waitFor,
     stopWorkers: () => fareflow.stopWorkers(),
     startWorkers: () => fareflow.startWorkers(),
     async stop() {
@@ -103,4 +111,5 @@ export async function startStack(
       await dropDatabase(databaseName);
     },
   };
+  return stack;
 }
