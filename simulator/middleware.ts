@@ -30,9 +30,12 @@ export function parseJsonBody(): Koa.Middleware {
 
 /**
  * Same key + same body: the stored answer again, no second effect. Same key + other body:
- * 409 idempotency_key_conflict. Only successful answers are stored.
+ * 409 idempotency_key_conflict. Same key while the first request is still being processed:
+ * 409 idempotency_key_in_use (retryable). A result is remembered the moment it exists, so
+ * a response lost afterwards (error or hang after applying) is still replayed.
  */
 export function replayIdempotentPosts(state: SimulatorState): Koa.Middleware {
+  const inFlight = new Set<string>();
   return async (ctx, next) => {
     if (ctx.method !== 'POST') return next();
     const key = ctx.get('idempotency-key');
@@ -48,10 +51,15 @@ export function replayIdempotentPosts(state: SimulatorState): Koa.Middleware {
       ctx.set('idempotent-replayed', 'true');
       return;
     }
+    if (inFlight.has(key)) return fail(ctx, 409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed');
+    inFlight.add(key);
     ctx.state.idempotencyKey = key;
-    await next();
-    // `after` faults rewrite the status after storing the success: the money moved, the answer got lost.
-    if (ctx.state.storedResponse) state.idempotency.set(key, { bodyFingerprint: fingerprint, ...ctx.state.storedResponse });
+    ctx.state.remember = (response: { status: number; body: unknown }) => state.idempotency.set(key, { bodyFingerprint: fingerprint, ...response });
+    try {
+      await next();
+    } finally {
+      inFlight.delete(key);
+    }
   };
 }
 

@@ -38,7 +38,7 @@ export function createPaymentCode(state: SimulatorState): Koa.Middleware {
     };
     state.paymentCodes.set(code.id, code);
     ok(ctx, 201, code);
-    ctx.state.storedResponse = { status: 201, body: ctx.body };
+    ctx.state.remember({ status: 201, body: ctx.body });
   };
 }
 

@@ -53,7 +53,7 @@ export function createInternalTransfer(state: SimulatorState): Koa.Middleware {
     state.ledger.addTransfer(transfer);
     if (pendingTransfers) later(state, pendingSettleMs, () => settleTransfer(state, transfer.id, pendingOutcome));
     ok(ctx, 201, toInternalTransfer(transfer));
-    ctx.state.storedResponse = { status: 201, body: ctx.body };
+    ctx.state.remember({ status: 201, body: ctx.body });
   };
 }
 
