@@ -53,8 +53,12 @@ async function main(): Promise<void> {
     });
   }
 
-  let temporalAddress = config.temporal.address;
-  if (!temporalAddress) {
+  // Bundling is the slowest step and needs nothing else: it runs while Temporal and the database start.
+  const bundling = bundleWorkflows();
+  bundling.catch(() => undefined); // awaited below; a failure elsewhere first must not leave it unhandled
+
+  async function ensureTemporal(): Promise<string> {
+    if (config.temporal.address) return config.temporal.address;
     const cliPath = await ensureTemporalCli({ configuredPath: config.temporal.cliPath, log: say });
     devServer = await startDevServer({
       cliPath,
@@ -62,13 +66,15 @@ async function main(): Promise<void> {
       port: config.temporal.devPort,
       uiPort: config.temporal.uiPort,
       namespace: config.temporal.namespace,
+      log: (line) => logger.info(line),
     });
     stopping.push(() => devServer!.stop());
-    temporalAddress = devServer.address;
+    return devServer.address;
   }
 
-  await migrate(config.databaseUrl);
-  const [workflowBundle] = await Promise.all([bundleWorkflows(), ensureSimulator()]);
+  const [temporalAddress] = await Promise.all([ensureTemporal(), migrate(config.databaseUrl)]);
+  await ensureSimulator();
+  const workflowBundle = await bundling;
 
   async function ensureSimulator(): Promise<void> {
     if (config.monime.baseUrl) return;
@@ -97,13 +103,17 @@ async function main(): Promise<void> {
   stopping.push(() => fareflow!.stop());
 
   const sim = simulator as RunningSimulator | null;
+  const dev = devServer as DevServer | null;
   say('');
   say('fareflow is running');
   say(`  API                 ${fareflow.api!.url}   (webhooks: POST /webhooks/monime)`);
-  if (devServer) say(`  Temporal Web UI     ${devServer.uiUrl}`);
+  if (dev) say(`  Temporal Web UI     ${dev.uiUrl}`);
   say(`  Temporal gRPC       ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
   say(`  Worker metrics      http://127.0.0.1:${config.temporal.workerMetricsPort}/metrics`);
-  if (sim) say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay; demo route ${DEMO_ROUTE_ID})`);
+  if (sim) {
+    say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay)`);
+    say(`  demo route          ${DEMO_ROUTE_ID}`);
+  }
   else say(`  MoniMe              ${config.monime.baseUrl}`);
   if (config.usesDevSecrets.webhookSecret) say(`  webhook secret      ${config.monime.webhookSecrets[0]}   (dev value)`);
   if (config.usesDevSecrets.apiToken) say(`  API token           ${config.apiToken}   (dev value)`);
