@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from '../simulator';
 import { startFareflow, type Fareflow } from '../system/startFareflow';
 import { TemporalCliMissing, ensureTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/devServer';
+import { PortInUse } from '../temporal/ports';
 import { bundleWorkflows } from '../workers/bundle';
 import { installWorkerRuntime } from '../workers/runtime';
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  installWorkerRuntime({ logger: logger.child({ component: 'temporal-sdk' }), metricsPort: config.temporal.workerMetricsPort });
+  await installWorkerRuntime({ logger: logger.child({ component: 'temporal-sdk' }), metricsPort: config.temporal.workerMetricsPort });
 
   let devServer: DevServer | null = null;
   let simulator: RunningSimulator | null = null;
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   say(`  API                 ${fareflow.api!.url}   (webhooks: POST /webhooks/monime)`);
   if (dev) say(`  Temporal Web UI     ${dev.uiUrl}`);
   say(`  Temporal gRPC       ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
-  say(`  Worker metrics      http://127.0.0.1:${config.temporal.workerMetricsPort}/metrics`);
+  if (config.temporal.workerMetricsPort) say(`  Worker metrics      http://127.0.0.1:${config.temporal.workerMetricsPort}/metrics`);
   if (sim) {
     say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay)`);
     say(`  demo route          ${DEMO_ROUTE_ID}`);
@@ -121,7 +122,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  if (error instanceof TemporalCliMissing) process.stderr.write(`fareflow: ${error.message}\n`);
+  if (error instanceof TemporalCliMissing || error instanceof PortInUse) process.stderr.write(`fareflow: ${error.message}\n`);
+  else if ((error as { code?: string }).code === 'EADDRINUSE') process.stderr.write(`fareflow: ${(error as Error).message}: another fareflow may be running, or set PORT / SIMULATOR_PORT\n`);
   else process.stderr.write(`fareflow failed to start: ${(error as Error).stack ?? error}\n`);
   for (const stop of stopping.reverse()) await stop().catch(() => undefined);
   process.exit(1);

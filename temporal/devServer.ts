@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { PortInUse, portIsFree } from './ports';
 
 export interface DevServer {
   address: string;
@@ -25,14 +25,6 @@ export interface DevServerOptions {
 }
 
 const run = promisify(execFile);
-
-function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, host, () => probe.close(() => resolve(true)));
-  });
-}
 
 async function waitUntilServing(address: string, child: ChildProcess, deadline: number): Promise<void> {
   let lastError: unknown;
@@ -93,7 +85,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const searchAttributes = options.searchAttributes ?? SEARCH_ATTRIBUTES;
   for (const port of [options.port, options.uiPort]) {
     if (!(await portIsFree(port))) {
-      throw new Error(`port ${port} is taken: another Temporal dev server may be running. Stop it, or set TEMPORAL_ADDRESS to use it.`);
+      throw new PortInUse(`port ${port} is taken: another Temporal dev server may be running. Stop it, or set TEMPORAL_ADDRESS to use it.`);
     }
   }
   fs.mkdirSync(options.dataDir, { recursive: true });

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'fareflow-worker');
   if (!config.temporal.address || !config.monime.baseUrl) throw new Error('a worker process needs TEMPORAL_ADDRESS and MONIME_BASE_URL');
-  installWorkerRuntime({ logger, metricsPort: config.temporal.workerMetricsPort || undefined });
+  // A worker process runs in a container: Prometheus scrapes it from another host.
+  await installWorkerRuntime({ logger, metricsPort: config.temporal.workerMetricsPort || undefined, metricsHost: '0.0.0.0' });
   const fareflow = await startFareflow({
     config,
     temporalAddress: config.temporal.address,

@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from '../observability/logger';
+import { PortInUse, portIsFree } from '../temporal/ports';
 
 let installed = false;
 
@@ -10,10 +11,16 @@ export function isExpectedWorkerWarning(message: string): boolean {
 
 /**
  * Once per process, before the first worker: routes the SDK's logs into pino and serves
- * the worker's own metrics (task latencies, slots, polls) for Prometheus.
+ * the worker's own metrics (task latencies, slots, polls) for Prometheus. Port 0 or unset:
+ * no exporter. `metricsHost` 0.0.0.0 where Prometheus scrapes from another host (containers).
  */
-export function installWorkerRuntime(opts: { logger: Logger; metricsPort?: number }): void {
+export async function installWorkerRuntime(opts: { logger: Logger; metricsPort?: number; metricsHost?: string }): Promise<void> {
   if (installed) return;
+  const metricsHost = opts.metricsHost ?? '127.0.0.1';
+  // The exporter's own bind error is an opaque native one; say which setting to change.
+  if (opts.metricsPort && !(await portIsFree(opts.metricsPort, metricsHost))) {
+    throw new PortInUse(`WORKER_METRICS_PORT ${opts.metricsPort} is taken: another fareflow may be running. Stop it, or set WORKER_METRICS_PORT (0 turns the exporter off).`);
+  }
   installed = true;
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {
@@ -23,7 +30,7 @@ export function installWorkerRuntime(opts: { logger: Logger; metricsPort?: numbe
     }),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(opts.metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${opts.metricsPort}` } } } : {}),
+      ...(opts.metricsPort ? { metrics: { prometheus: { bindAddress: `${metricsHost}:${opts.metricsPort}` } } } : {}),
     },
   });
 }
