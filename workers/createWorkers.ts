@@ -29,7 +29,9 @@ export async function createWorkers(opts: {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.transferTaskQueue,
     activities,
-    maxTaskQueueActivitiesPerSecond: config.transfers.ratePerMinute / 60,
+    // The server's limiter lets one second's worth through as a burst on top of the rate;
+    // dividing by 61 keeps every 60-second window within the configured per-minute limit.
+    maxTaskQueueActivitiesPerSecond: config.transfers.ratePerMinute / 61,
     maxConcurrentActivityTaskExecutions: 100,
   });
   return [main, transfers];

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: how fast fareflow acknowledges webhooks and settles payments on this
+ * machine, on the same real parts as production (Temporal dev server, PostgreSQL, HTTP
+ * simulator). Prints its figures and writes bench/reports/<time>.{json,md}.
+ *   npm run bench -- --payments 500 --concurrency 20   (the defaults)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../config';
+import { migrate } from '../db/migrate';
+import { auditBatcherWorkflowId } from '../domain/taskQueues';
+import { signMonimeWebhook } from '../monime/signature';
+import { createLogger } from '../observability/logger';
+import { startSimulator } from '../simulator';
+import { startFareflow } from '../system/startFareflow';
+import { ensureTemporalCli } from '../temporal/cli';
+import { startDevServer } from '../temporal/devServer';
+import { bundleWorkflows } from '../workers/bundle';
+import { installWorkerRuntime } from '../workers/runtime';
+import { batcherStatsQuery } from '../workflows/definitions';
+import { benchSettings } from './settings';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function pool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i], i);
+    }
+  }));
+}
+
+async function main() {
+  const { payments: N, concurrency } = benchSettings();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-bench-'));
+  const databaseName = `fareflow_bench_${Date.now()}`;
+  const logger = createLogger('warn', 'bench');
+  installWorkerRuntime({ logger });
+
+  const cliPath = await ensureTemporalCli({ log: say });
+  const server = await startDevServer({ cliPath, dataDir, port: 17_633, uiPort: 18_633, namespace: 'default' });
+  const simulator = await startSimulator({ port: 0, accessToken: DEV_MONIME_ACCESS_TOKEN, spaceId: DEV_MONIME_SPACE_ID, platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID, webhookSecret: DEV_WEBHOOK_SECRET });
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'bench',
+    MONIME_BASE_URL: simulator.url,
+    MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
+    MONIME_SPACE_ID: DEV_MONIME_SPACE_ID,
+    PLATFORM_FINANCIAL_ACCOUNT_ID: SIMULATOR_PLATFORM_ACCOUNT_ID,
+    TRANSFER_RATE_PER_MINUTE: '600000',
+    LOG_LEVEL: 'warn',
+  });
+  await migrate(config.databaseUrl);
+  const fareflow = await startFareflow({ config, temporalAddress: server.address, logger, workflowBundle: await bundleWorkflows(), monimeBaseUrl: simulator.url });
+  const api = fareflow.api!.url;
+  const headers = { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json' };
+
+  try {
+    const company = (await (await fetch(`${api}/api/companies`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench Lines', financialAccountId: 'fac-bench', commissionBps: 250 }) })).json()) as { id: string };
+    const route = (await (await fetch(`${api}/api/companies/${company.id}/routes`, { method: 'POST', headers, body: JSON.stringify({ origin: 'Freetown', destination: 'Kenema', priceMinor: 12_000, currency: 'SLE' }) })).json()) as { id: string };
+
+    const reserveStarted = Date.now();
+    const codes: string[] = new Array(N);
+    await pool(codes, concurrency, async (_, i) => {
+      const body = (await (await fetch(`${api}/api/tickets`, { method: 'POST', headers, body: JSON.stringify({ routeId: route.id, passengerName: 'Bench', passengerPhone: '+23278000000' }) })).json()) as { paymentCode: { id: string } };
+      codes[i] = body.paymentCode.id;
+    });
+    const reserveMs = Date.now() - reserveStarted;
+
+    const envelopes = await Promise.all(codes.map((code) => simulator.pay(code, { deliver: false })));
+    const acks: number[] = [];
+    const statuses = new Map<number, number>();
+    const webhookStarted = Date.now();
+    await pool(envelopes, concurrency, async (envelope) => {
+      const t0 = performance.now();
+      const response = await fetch(`${api}/webhooks/monime`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'monime-signature': signMonimeWebhook(DEV_WEBHOOK_SECRET, envelope.rawBody, Math.floor(Date.now() / 1000)) },
+        body: envelope.rawBody,
+      });
+      await response.arrayBuffer();
+      acks.push(performance.now() - t0);
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    });
+    const webhookMs = Date.now() - webhookStarted;
+
+    const ids = envelopes.map((envelope) => envelope.paymentId);
+    for (;;) {
+      const { rows } = await fareflow.db.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed' AND id = ANY($1)`, [ids]);
+      if (rows[0].n === N) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const settleMs = Date.now() - webhookStarted;
+    const transfers = simulator.ledger.distinctTransfers();
+
+    const stats = await Promise.all(Array.from({ length: config.audit.shards }, (_, shard) => fareflow.client.workflow.getHandle(auditBatcherWorkflowId('bench', shard)).query(batcherStatsQuery).catch(() => null)));
+    await new Promise((resolve) => setTimeout(resolve, config.audit.flushMs + 500));
+    const flushes = stats.reduce((sum, s) => sum + (s?.flushes ?? 0), 0);
+    const flushed = stats.reduce((sum, s) => sum + (s?.totalFlushed ?? 0), 0);
+
+    const sorted = [...acks].sort((a, b) => a - b);
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      payments: N,
+      concurrency,
+      reservation: { totalMs: reserveMs, perSecond: +(N / (reserveMs / 1000)).toFixed(1) },
+      webhookAck: {
+        statuses: Object.fromEntries(statuses),
+        p50Ms: +percentile(sorted, 50).toFixed(1),
+        p95Ms: +percentile(sorted, 95).toFixed(1),
+        p99Ms: +percentile(sorted, 99).toFixed(1),
+        maxMs: +sorted[sorted.length - 1].toFixed(1),
+        perSecond: +(N / (webhookMs / 1000)).toFixed(1),
+      },
+      settlement: { allCompletedMs: settleMs, perSecond: +(N / (settleMs / 1000)).toFixed(1), transfers },
+      audit: { events: flushed, inserts: flushes, eventsPerInsert: flushes ? +(flushed / flushes).toFixed(1) : null },
+    };
+    const outDir = path.join(__dirname, 'reports');
+    fs.mkdirSync(outDir, { recursive: true });
+    const stamp = report.at.replace(/[:.]/g, '-');
+    fs.writeFileSync(path.join(outDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    const md = [
+      `# fareflow bench ${report.at}`,
+      '',
+      `${N} payments, ${concurrency} concurrent, ${report.machine.cpus} CPUs`,
+      '',
+      '| measure | value |',
+      '| --- | --- |',
+      `| reservations (API + MoniMe payment code) | ${report.reservation.perSecond}/s |`,
+      `| webhook ack p50 / p95 / p99 / max | ${report.webhookAck.p50Ms} / ${report.webhookAck.p95Ms} / ${report.webhookAck.p99Ms} / ${report.webhookAck.maxMs} ms |`,
+      `| webhooks acknowledged | ${report.webhookAck.perSecond}/s (${JSON.stringify(report.webhookAck.statuses)}) |`,
+      `| payments settled (ticket, transfer, completed) | ${report.settlement.perSecond}/s, all ${N} in ${settleMs} ms |`,
+      `| transfers in MoniMe's ledger | ${transfers} |`,
+      `| audit events per INSERT | ${report.audit.eventsPerInsert} (${flushed} events, ${flushes} inserts at query time) |`,
+    ].join('\n');
+    fs.writeFileSync(path.join(outDir, `${stamp}.md`), `${md}\n`);
+    say(md);
+    say(`\nreport: bench/reports/${stamp}.{json,md}`);
+  } finally {
+    await fareflow.stop();
+    await simulator.close();
+    await server.stop();
+    const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await admin.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
