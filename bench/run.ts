@@ -40,7 +40,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-bench-'));
   const databaseName = `fareflow_bench_${Date.now()}`;
   const logger = createLogger('warn', 'bench');
-  installWorkerRuntime({ logger });
+  await installWorkerRuntime({ logger });
 
   const cliPath = await ensureTemporalCli({ log: say });
   const server = await startDevServer({ cliPath, dataDir, port: 17_633, uiPort: 18_633, namespace: 'default' });

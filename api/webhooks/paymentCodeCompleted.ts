@@ -1,4 +1,3 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Context } from 'koa';
 import { transactionExists } from '../../db/queries/apiReads';
 import { workflowIdForTransaction } from '../../domain/transactions';
@@ -7,7 +6,7 @@ import { TransactionStatusKey } from '../../workflows/searchAttributes';
 import { HttpError } from '../errors';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
 import { describeIssue, paymentCodeCompletedData, type Envelope } from './schemas';
-import { WorkflowExecutionAlreadyStartedError, recordInTemporal } from './temporalCalls';
+import { startWorkflowOnce } from './temporalCalls';
 
 /**
  * Starts `transaction-<paymentId>` once, ever: Temporal rejects a second start while it
@@ -31,23 +30,6 @@ export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelop
     paidAt: envelope.event.timestamp,
     settings: transactionSettings(deps.config),
   };
-  try {
-    await recordInTemporal(
-      deps.temporal,
-      () =>
-        deps.temporal.workflow.start('processTransaction', {
-          workflowId,
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          typedSearchAttributes: [{ key: TransactionStatusKey, value: 'processing' }],
-        }),
-      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-    throw error;
-  }
-  return { status: 'accepted', workflowId };
+  const status = await startWorkflowOnce(deps, 'processTransaction', workflowId, [input], [{ key: TransactionStatusKey, value: 'processing' }]);
+  return { status, workflowId };
 }

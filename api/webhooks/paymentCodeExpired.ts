@@ -1,10 +1,9 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Context } from 'koa';
 import type { ReleaseReservationInput } from '../../workflows/definitions';
 import { HttpError } from '../errors';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
 import { describeIssue, paymentCodeExpiredData, type Envelope } from './schemas';
-import { WorkflowExecutionAlreadyStartedError, recordInTemporal } from './temporalCalls';
+import { startWorkflowOnce } from './temporalCalls';
 
 /** Releases the reservation through a small workflow, so the release is as durable as the ack. */
 export async function handlePaymentCodeExpired(ctx: Context, envelope: Envelope, deps: WebhookDeps): Promise<WebhookResult> {
@@ -19,22 +18,6 @@ export async function handlePaymentCodeExpired(ctx: Context, envelope: Envelope,
     occurredAt: envelope.event.timestamp,
     settings: { auditShards: settings.auditShards, auditBatchSize: settings.auditBatchSize, auditFlushMs: settings.auditFlushMs },
   };
-  try {
-    await recordInTemporal(
-      deps.temporal,
-      () =>
-        deps.temporal.workflow.start('releaseReservation', {
-          workflowId,
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        }),
-      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { status: 'duplicate', workflowId };
-    throw error;
-  }
-  return { status: 'accepted', workflowId };
+  const status = await startWorkflowOnce(deps, 'releaseReservation', workflowId, [input]);
+  return { status, workflowId };
 }

@@ -1,4 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import type { WebhookDeps } from './context';
 import { HttpError } from '../errors';
 
 const TEMPORAL_DEADLINE_MS = 5_000;
@@ -24,5 +26,37 @@ export async function recordInTemporal<T>(temporal: Client, call: () => Promise<
   } finally {
     clearTimeout(timer);
     observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/**
+ * Starts a workflow whose id may exist at most once, ever (reuse and conflict both refused):
+ * 'duplicate' when it already does, 'accepted' once Temporal has durably recorded the start.
+ */
+export async function startWorkflowOnce(
+  deps: WebhookDeps,
+  workflowType: string,
+  workflowId: string,
+  args: unknown[],
+  typedSearchAttributes: SearchAttributePair[] = [],
+): Promise<'accepted' | 'duplicate'> {
+  try {
+    await recordInTemporal(
+      deps.temporal,
+      () =>
+        deps.temporal.workflow.start(workflowType, {
+          workflowId,
+          taskQueue: deps.config.temporal.taskQueue,
+          args,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          typedSearchAttributes,
+        }),
+      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
+    );
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    throw error;
   }
 }

@@ -84,17 +84,7 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
       return { ...facts, outcome: facts.reason === null ? 'applied' : 'needs_attention' };
     }
 
-    const found = await client.query(
-      `SELECT pc.status AS code_status, pc.transaction_id AS code_transaction_id, pc.amount_minor, pc.currency,
-              tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id, c.commission_bps
-         FROM payment_codes pc
-         JOIN tickets tk ON tk.id = pc.ticket_id
-         JOIN companies c ON c.id = tk.company_id
-        WHERE pc.id = $1
-          FOR UPDATE OF pc, tk`,
-      [input.paymentCodeId],
-    );
-    const code = found.rows[0];
+    const code = await lockPaymentCodeAndTicket(client, input.paymentCodeId);
     const reason = code ? rejectionReason(code, input) : 'unknown_payment_code';
 
     if (reason !== null) {
@@ -104,12 +94,27 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
           WHERE id = $1`,
         [input.transactionId, reason, code?.ticket_id ?? null, code?.company_id ?? null],
       );
-    } else {
+    } else if (code) {
       await issueTicket(client, input.transactionId, input.paymentCodeId, code.ticket_id, code.company_id, input.amount.value, code.commission_bps);
     }
     const facts = (await getTransactionFacts(client, input.transactionId))!;
     return { ...facts, outcome: reason === null ? 'applied' : 'needs_attention' };
   });
+}
+
+/** The code, its ticket and the company's commission, locked for the rest of the transaction. */
+async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: string): Promise<Record<string, any> | undefined> {
+  const { rows } = await client.query(
+    `SELECT pc.status AS code_status, pc.transaction_id AS code_transaction_id, pc.amount_minor, pc.currency,
+            tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id, tk.currency AS ticket_currency, c.commission_bps
+       FROM payment_codes pc
+       JOIN tickets tk ON tk.id = pc.ticket_id
+       JOIN companies c ON c.id = tk.company_id
+      WHERE pc.id = $1
+        FOR UPDATE OF pc, tk`,
+    [paymentCodeId],
+  );
+  return rows[0];
 }
 
 function rejectionReason(code: Record<string, unknown>, input: ApplyPaymentInput): AttentionReason | null {
@@ -170,17 +175,7 @@ export async function acceptPayment(db: Db, transactionId: string): Promise<Acce
     const refusal = acceptRefusal(txn.attention_reason);
     if (refusal) return { accepted: false, refusal };
 
-    const found = await client.query(
-      `SELECT pc.transaction_id AS code_transaction_id, tk.id AS ticket_id, tk.status AS ticket_status,
-              tk.company_id, tk.currency AS ticket_currency, c.commission_bps
-         FROM payment_codes pc
-         JOIN tickets tk ON tk.id = pc.ticket_id
-         JOIN companies c ON c.id = tk.company_id
-        WHERE pc.id = $1
-          FOR UPDATE OF pc, tk`,
-      [txn.payment_code_id],
-    );
-    const code = found.rows[0];
+    const code = await lockPaymentCodeAndTicket(client, txn.payment_code_id);
     if (!code) return { accepted: false, refusal: 'the payment code is unknown: there is no reservation to honour' };
     if (code.code_transaction_id !== null && code.code_transaction_id !== transactionId) {
       return { accepted: false, refusal: 'the payment code already paid for another transaction' };
