@@ -36,6 +36,9 @@ it('counts rejected requests across instances in Redis, and never limits valid c
     // Two instances, one count: at most 10 rejections in all (fewer if an earlier run left its count).
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
     expect(statuses.slice(-1)).toEqual([429]);
+    const limited = await fetch(shared[0].url, { headers: { authorization: `Bearer ${wrong}` } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // A caller with the right token is never counted nor stopped.
     for (let i = 0; i < 20; i++) expect(await probe(shared[i % 2].url, 'the-token')).toBe(200);
   } finally {
