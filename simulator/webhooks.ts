@@ -27,12 +27,15 @@ export async function deliverWebhook(url: string | undefined, secret: string, en
     headers: { 'content-type': 'application/json', 'monime-signature': signMonimeWebhook(secret, rawBody, Math.floor(Date.now() / 1000)) },
     body: rawBody,
   });
+  return { status: response.status, body: await readAnswer(response), envelope, rawBody };
+}
+
+/** The receiver's answer: JSON when it is JSON, else the text, so a failure message survives. */
+export async function readAnswer(response: Response): Promise<unknown> {
   const text = await response.text();
-  let body: unknown = text;
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    // keep the text
+    return text;
   }
-  return { status: response.status, body, envelope, rawBody };
 }

@@ -1,6 +1,7 @@
 /** Steps a test takes the way a client of the HTTP API would. */
 import { randomUUID } from 'node:crypto';
 import { signMonimeWebhook } from '../../monime/signature';
+import { readAnswer } from '../../simulator/webhooks';
 import type { Stack } from './harness';
 
 export interface Reservation {
@@ -48,12 +49,5 @@ export async function postWebhook(
     headers: { 'content-type': 'application/json', 'monime-signature': signature, ...opts.headers },
     body: rawBody,
   });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text for the assertion message
-  }
-  return { status: response.status, body };
+  return { status: response.status, body: await readAnswer(response) };
 }
