@@ -125,7 +125,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError('MONIME_WEBHOOK_SECRET: production refuses the dev webhook secret');
     }
     if (apiToken === DEV_API_TOKEN) throw new ConfigError('API_TOKEN: production refuses the dev API token');
-    if (!e.MONIME_BASE_URL) throw new ConfigError('MONIME_BASE_URL: production needs the real MoniMe API, not the simulator');
   }
   if (e.MONIME_BASE_URL) {
     for (const name of ['MONIME_ACCESS_TOKEN', 'MONIME_SPACE_ID', 'PLATFORM_FINANCIAL_ACCOUNT_ID'] as const) {

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
 
   async function ensureSimulator(): Promise<void> {
     if (config.monime.baseUrl) return;
+    if (config.nodeEnv === 'production') logger.warn('NODE_ENV=production without MONIME_BASE_URL: payments go to the built-in simulator, not MoniMe');
     simulator = await startSimulator({
       port: config.monime.simulatorPort,
       accessToken: config.monime.accessToken,
