@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { listStuck } from './commands/stuck';
 import { showTransaction } from './commands/show';
-import { cancelTransaction, resolveTransaction, retryTransfer } from './commands/signals';
+import { cancelTransaction, decisionOf, resolveTransaction, retryTransfer } from './commands/signals';
 import { showBatchers } from './commands/batchers';
 import { OpsError, openOpsContext, type OpsContext } from './context';
 
@@ -51,6 +51,7 @@ program
   .requiredOption('--note <text>', 'why (kept in the audit trail)')
   .option('--operator <name>', 'who decided', operatorDefault)
   .option('--json', 'machine-readable output')
+  .hook('preAction', (command) => void decisionOf(command.opts()))
   .action(withContext((ctx, id: string, opts) => resolveTransaction(ctx, id, opts)));
 
 program

@@ -14,7 +14,9 @@ export interface OpsContext {
 export async function openOpsContext(): Promise<OpsContext> {
   const config = loadConfig();
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-  const { connection, client } = await connectClient(address, config.temporal.namespace);
+  const { connection, client } = await connectClient(address, config.temporal.namespace).catch((error: Error) => {
+    throw new OpsError(`cannot reach Temporal at ${address} (${error.message}): is it running, and is TEMPORAL_ADDRESS right?`);
+  });
   const db = createPool(config.databaseUrl, 2);
   return {
     config,

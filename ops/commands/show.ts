@@ -26,7 +26,9 @@ export async function showTransaction(ctx: OpsContext, transactionId: string, op
     } else if (row) {
       lines.push(`status ${row.status} (from the database; the workflow is closed or gone)   reason ${row.attentionReason ?? '-'}`);
     }
-    lines.push('', 'audit trail:', table(trail.map((event) => ({ ...event, after: event.after })), ['occurredAt', 'sequence', 'action', 'actor']));
+    // An operator's event carries its outcome (accepted, ignored, refused…): the line that matters.
+    const withOutcome = trail.map((event) => ({ ...event, outcome: (event.after as { outcome?: string } | null)?.outcome }));
+    lines.push('', 'audit trail:', table(withOutcome, ['occurredAt', 'sequence', 'action', 'actor', 'outcome']));
     return lines.join('\n');
   });
 }
