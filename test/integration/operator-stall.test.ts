@@ -5,6 +5,7 @@
 import { workflowIdForTransaction } from '../../domain/transactions';
 import { retryTransferSignal, statusQuery } from '../../workflows/definitions';
 import { startStack, type Stack } from '../support/harness';
+import { runOps } from '../support/opsCli';
 import { reserveTicket } from '../support/scenario';
 import { waitFor } from '../support/waitFor';
 
@@ -19,7 +20,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-it('marks a transaction stalled, and `retryTransfer` asks MoniMe and completes it once', async () => {
+it('marks a transaction stalled, refuses to cancel it, and `retryTransfer` asks MoniMe and completes it once', async () => {
   const reservation = await reserveTicket(stack, { commissionBps: 250, priceMinor: 4_000 });
   const paid = await stack.simulator.pay(reservation.paymentCodeId);
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
@@ -38,9 +39,23 @@ it('marks a transaction stalled, and `retryTransfer` asks MoniMe and completes i
   // MoniMe settled it long ago; only no webhook came.
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)[0].status).toBe('completed');
 
+
+  // The money has moved (we just do not know it yet): cancel is refused, with the reason.
+  const refused = await runOps(stack, ['cancel', paid.paymentId, '--reason', 'looks stuck', '--operator', 'kadie', '--json']);
+  expect(refused.code).toBe(3);
+  expect(JSON.parse(refused.stdout)).toMatchObject({ cancelled: false, refusedReason: expect.stringMatching(/transfer/) });
+  // Temporal takes one cancel request per execution: a second one is not sent, and the CLI says why.
+  const again = await runOps(stack, ['cancel', paid.paymentId, '--reason', 'really', '--operator', 'kadie']);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/a cancel was already refused .*resolve --reject/);
+
   await handle.signal(retryTransferSignal, { operator: 'ops', note: 'check with MoniMe' });
   await waitFor(async () => ((await handle.query(statusQuery)).status === 'completed' ? true : undefined), { what: 'completed after the poll' });
   const txn = (await (await stack.api(`/api/transactions/${paid.paymentId}`)).json()) as { status: string; transfer: { status: string } };
   expect(txn).toMatchObject({ status: 'completed', transfer: { status: 'completed' } });
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);
+  expect((await handle.query(statusQuery)).decisions.map((entry) => `${entry.kind}: ${entry.outcome.split(':')[0]}`)).toEqual([
+    'cancel: refused',
+    'retryTransfer: the transfer is asked again for its status',
+  ]);
 });
