@@ -88,9 +88,14 @@ describe('a batcher continuing as new while signals arrive', () => {
     await Promise.all(events.map((event) => signalBatcher(stack, workflowId, input, [event])));
     await waitFor(async () => ((await auditRowCount(stack, entity)) >= 500 ? true : undefined), { timeoutMs: 60_000, what: '500 rows' });
     expect(await auditRowCount(stack, entity)).toBe(500);
-    let runs = 0;
-    for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs += 1;
-    expect(runs).toBeGreaterThan(1); // at most 40 events a run: it handed over while signals kept coming
+    // At most 40 events a run: it handed over while signals kept coming. Visibility lags
+    // behind the workflow under load, so the runs are awaited, not read once.
+    const runs = await waitFor(async () => {
+      let seen = 0;
+      for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) seen += 1;
+      return seen > 1 ? seen : undefined;
+    }, { timeoutMs: 30_000, what: 'a second batcher run in visibility' });
+    expect(runs).toBeGreaterThan(1);
     const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
     expect(stats.totalFlushed).toBe(500);
   });

@@ -65,8 +65,11 @@ describe('an amount mismatch', () => {
     const transfers = stack.simulator.ledger.transfersForTransaction(paid.paymentId);
     expect(transfers.map((transfer) => transfer.amount.value)).toEqual([4_050]);
 
-    const shown = await runOps(stack, ['show', paid.paymentId, '--json']);
-    const view = JSON.parse(shown.stdout);
+    // The trail reaches the table by the batcher's flush, a moment after the status row.
+    const view = await waitFor(async () => {
+      const shown = JSON.parse((await runOps(stack, ['show', paid.paymentId, '--json'])).stdout);
+      return shown.audit.some((event: { action: string }) => event.action === 'completed') ? shown : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500, what: 'the completed event in `show`' });
     expect(view.workflow.decisions).toEqual([expect.objectContaining({ kind: 'resolve', decision: 'accept', operator: 'fatmata', outcome: expect.stringMatching(/^accepted/) })]);
     expect(view.audit.map((event: { action: string }) => event.action)).toEqual(
       expect.arrayContaining(['received', 'needs_attention', 'operator_resolve', 'transfer_completed', 'completed']),
