@@ -35,7 +35,7 @@ export interface ApiDeps {
 export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter } {
   const { config } = deps;
   const app = new Koa({ proxy: false });
-  const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl });
+  const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl, max: config.rejectedRequestsPerMinute });
 
   app.use(assignRequestId(deps.logger));
   app.use(logRequests(deps.metrics));

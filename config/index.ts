@@ -48,6 +48,7 @@ const envSchema = z.object({
   AUDIT_FLUSH_MS: positiveInt(2000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
   REDIS_URL: optionalString,
+  REJECTED_REQUESTS_PER_MINUTE: positiveInt(1_000),
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATA_DIR: optionalString,
@@ -62,6 +63,8 @@ export interface Config {
   apiToken: string;
   webhookBodyLimitBytes: number;
   redisUrl?: string;
+  /** Failed signature or token checks one address may make per minute before it gets 429. */
+  rejectedRequestsPerMinute: number;
   temporal: {
     /** Unset: the embedded dev server is started on `devPort`/`uiPort`. */
     address?: string;
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiToken,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     redisUrl: e.REDIS_URL,
+    rejectedRequestsPerMinute: e.REJECTED_REQUESTS_PER_MINUTE,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -66,8 +66,11 @@ export class MonimeClient {
     }
     if (!response.ok) throw classifyHttpFailure(response.status, envelope, response.headers.get('retry-after'));
     if (!envelope || envelope.success !== true || envelope.result === null || envelope.result === undefined) {
+      // A 2xx says MoniMe took the request, so a POST may have been applied: this must not read
+      // as a rejection (which would let an operator close a transaction whose money moved).
+      // Asking again under the same Idempotency-Key returns what was done, if anything was.
       const message = envelope?.error?.message ?? 'success:false or no result';
-      throw new MonimeError(`MoniMe answered ${response.status} without a result on ${method} ${path}: ${message}`, 'non_retryable', { httpStatus: response.status });
+      throw new MonimeError(`MoniMe answered ${response.status} without a result on ${method} ${path}: ${message}`, 'retryable', { httpStatus: response.status });
     }
     return envelope.result;
   }

@@ -26,25 +26,30 @@ interface ParsedHeader {
   signatures: Buffer[];
 }
 
+/**
+ * One valid `v1` entry suffices (contract §2), so an entry that does not parse — empty, not
+ * base64, a stray comma — is skipped rather than spoiling its neighbours. The timestamp is
+ * another matter: absent, unreadable or given twice, nothing can be verified.
+ */
 function parseHeader(header: string): ParsedHeader | null {
   if (header.length > MAX_HEADER_LENGTH) return null;
   let timestamp: number | null = null;
+  let timestamps = 0;
   const signatures: Buffer[] = [];
   for (const part of header.split(',')) {
     const separator = part.indexOf('=');
-    if (separator <= 0) return null;
+    if (separator <= 0) continue;
     const key = part.slice(0, separator).trim();
     const value = part.slice(separator + 1).trim();
     if (key === 't') {
-      if (timestamp !== null || !/^\d{1,12}$/.test(value)) return null;
-      timestamp = Number(value);
-    } else if (key === 'v1') {
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return null;
+      timestamps += 1;
+      timestamp = /^\d{1,12}$/.test(value) ? Number(value) : null;
+    } else if (key === 'v1' && /^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
       signatures.push(Buffer.from(value, 'base64'));
     }
     // Unknown schemes (a future v2) are skipped, as MoniMe's own verifiers do.
   }
-  if (timestamp === null || signatures.length === 0) return null;
+  if (timestamps !== 1 || timestamp === null || signatures.length === 0) return null;
   return { timestamp, signatures };
 }
 

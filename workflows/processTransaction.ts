@@ -29,6 +29,7 @@ import {
   type TransactionStatusView,
   type TransferUpdate,
 } from './definitions';
+import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from './operatorInput';
 import { AmountMinorKey, AttentionReasonKey, CompanyIdKey, TransactionStatusKey } from './searchAttributes';
 
 // Database writes: quick, and worth retrying for as long as it takes.
@@ -105,21 +106,26 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   };
 
   setHandler(statusQuery, () => view);
-  setHandler(transferUpdateSignal, (update) => {
+  setHandler(transferUpdateSignal, (input) => {
+    const update = checkTransferUpdate(input);
     // Only final news is kept: a late `pending` must not overwrite a `completed`.
-    if (TERMINAL_TRANSFER.has(update.status) && !transferUpdates.has(update.transferId)) transferUpdates.set(update.transferId, update);
+    if (update && TERMINAL_TRANSFER.has(update.status) && !transferUpdates.has(update.transferId)) transferUpdates.set(update.transferId, update);
   });
-  setHandler(cancelNoteSignal, (note) => {
-    cancelNote = note;
+  setHandler(cancelNoteSignal, (input) => {
+    cancelNote = normaliseCancelNote(input);
   });
   // An operator may act as soon as the status says needs_attention, even before the
   // workflow has reached its waiting point in the same task.
   const waitsForOperator = () => view.stage === 'awaiting_operator' || (view.status === 'needs_attention' && view.reason !== 'stalled');
-  setHandler(resolveSignal, (decision) => {
+  setHandler(resolveSignal, (input) => {
+    const checked = checkResolveDecision(input);
+    if (!checked.ok) return decide({ kind: 'resolve', ...checked.seen, outcome: `ignored: ${checked.problem}` });
+    const decision = checked.value;
     if (waitsForOperator()) inbox.push({ kind: 'resolve', decision });
     else decide({ kind: 'resolve', decision: decision.decision, note: decision.note, operator: decision.operator, outcome: `ignored: the transaction is ${view.stage}, not waiting for an operator` });
   });
-  setHandler(retryTransferSignal, (request = {}) => {
+  setHandler(retryTransferSignal, (input) => {
+    const request = normaliseRetryRequest(input);
     if (view.stage === 'awaiting_transfer') {
       pollNow = true;
       decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: 'the transfer is asked again for its status' });
@@ -169,7 +175,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
 
   const cancelWho = () => {
     const note = cancelNote as CancelNote | null;
-    return { operator: note?.operator ?? 'temporal-cancel', note: note?.reason ?? 'cancelled through Temporal' };
+    return { operator: note?.operator ?? 'temporal-cancel', note: note?.reason || 'cancelled through Temporal' };
   };
 
   /** Cancellation is honoured only while no money can have moved. */

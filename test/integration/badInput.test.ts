@@ -8,7 +8,8 @@ import { startStack, type Stack } from '../support/harness';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // A low limit, so that part of the flood meets the 429 path and its configuration is proven.
+  stack = await startStack({ env: { REJECTED_REQUESTS_PER_MINUTE: '300' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -162,6 +163,7 @@ it('answers 2,000+ malformed requests with 4xx only, and starts no workflow', as
     });
   }
   expect(fiveHundreds).toEqual([]);
+  expect(byStatus.get(429)).toBeGreaterThan(0);
   expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
   expect(await workflowsOnThisQueue()).toBe(before);
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM transactions');

@@ -133,3 +133,37 @@ it('cancel after the transaction completed is refused, audited, and leaves the t
   expect(shown.code).toBe(0);
   expect(shown.stdout).toMatch(/operator_cancel\s+kadie\s+ignored: already completed/);
 });
+
+it('malformed resolve and retryTransfer payloads are answered as invalid and decide nothing; a proper resolve still works', async () => {
+  const reservation = await reserveTicket(stack, { commissionBps: 1_000, priceMinor: 4_000 });
+  const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 3_000 } });
+  await stage(paid.paymentId, 'awaiting_operator', 'amount_mismatch');
+  const handle = handleOf(paid.paymentId);
+  // As `temporal workflow signal --input …` would send them: any JSON at all, or none.
+  await handle.signal('resolve', { decision: 'approve', note: 'typo', operator: 'ida' });
+  await handle.signal('resolve', { decision: 'accept', note: 'who am I?' });
+  await handle.signal('resolve', null);
+  await handle.signal('resolve');
+  await handle.signal('retryTransfer', null);
+  await handle.signal('transferUpdate', null);
+
+  const view = await waitFor(async () => {
+    const current = await handle.query(statusQuery);
+    return current.decisions.length === 5 ? current : undefined;
+  }, { what: 'five answered signals' });
+  expect(view.decisions.map((entry) => entry.outcome)).toEqual([
+    'ignored: invalid resolve: decision must be "accept" or "reject", got "approve"',
+    'ignored: invalid resolve: operator must name who decided',
+    'ignored: invalid resolve: expected {decision, note, operator}',
+    'ignored: invalid resolve: expected {decision, note, operator}',
+    'ignored: no transfer to retry, the payment is not applied',
+  ]);
+  expect(view).toMatchObject({ status: 'needs_attention', stage: 'awaiting_operator' });
+  expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(0);
+  expect(await ticketStatus(reservation.ticketId)).toBe('reserved');
+
+  await handle.signal(resolveSignal, { decision: 'accept', note: 'short payment confirmed', operator: 'ida' });
+  await handle.result();
+  expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId).map((transfer) => transfer.amount.value)).toEqual([2_700]);
+  expect(await ticketStatus(reservation.ticketId)).toBe('issued');
+});

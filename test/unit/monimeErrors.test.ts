@@ -59,11 +59,11 @@ describe('MonimeClient', () => {
     await expect(hanging.getInternalTransfer('trn-1')).rejects.toMatchObject({ kind: 'retryable' });
   });
 
-  it('2xx with success:false is not a result', async () => {
+  it('2xx with success:false is not a result, and is retried under the same key rather than read as a refusal', async () => {
     const error = await client(async () => new Response(JSON.stringify({ success: false, messages: [], result: null }), { status: 200 }))
       .getInternalTransfer('trn-1')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MonimeError);
-    expect(error).toMatchObject({ kind: 'non_retryable' });
+    expect(error).toMatchObject({ kind: 'retryable' });
   });
 });

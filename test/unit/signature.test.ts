@@ -37,6 +37,13 @@ describe('verifyMonimeSignature', () => {
     expect(verify(signMonimeWebhook('s3cret', body, now - 300))).toEqual({ ok: true });
   });
 
+  it('skips entries that do not parse when another v1 entry is valid', () => {
+    const valid = signMonimeWebhook('s3cret', body, now);
+    for (const header of [`${valid},v1=`, `${valid},v1=not base64!`, `t=${now},v1=%%%,${valid.split(',')[1]}`, `${valid},`, `,${valid}`, `${valid},stray`]) {
+      expect(verify(header)).toEqual({ ok: true });
+    }
+  });
+
   it('names a missing or malformed header', () => {
     expect(verify(undefined)).toEqual({ ok: false, reason: 'missing' });
     for (const header of ['t=abc,v1=xyz', `v1=${'a'.repeat(44)}`, `t=${now}`, 'garbage', `t=${now},v1=not base64!`, `t=${now},t=${now},v1=AAAA`]) {

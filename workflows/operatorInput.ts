@@ -1,0 +1,49 @@
+/**
+ * Signals can come from anyone holding a Temporal client — the `temporal` CLI included — so
+ * their payloads are checked before they decide anything. A handler that threw on a bad
+ * payload would fail every replay of the history that holds it, and a typo such as
+ * `"decision":"approve"` must never read as an acceptance.
+ */
+import type { CancelNote, ResolveDecision, RetryTransferRequest, TransferUpdate } from './definitions';
+
+const DECISIONS = new Set(['accept', 'reject']);
+const TRANSFER_STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
+const MAX_TEXT = 2_000;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined);
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; seen: { decision?: string; note?: string; operator?: string } };
+
+export function checkResolveDecision(input: unknown): Checked<ResolveDecision> {
+  const record = isRecord(input) ? input : {};
+  const seen = { decision: text(record.decision), note: text(record.note), operator: text(record.operator) };
+  if (!isRecord(input)) return { ok: false, problem: 'invalid resolve: expected {decision, note, operator}', seen };
+  if (!DECISIONS.has(record.decision as string)) return { ok: false, problem: `invalid resolve: decision must be "accept" or "reject", got ${JSON.stringify(record.decision ?? null)}`, seen };
+  if (typeof record.operator !== 'string' || record.operator.trim() === '') return { ok: false, problem: 'invalid resolve: operator must name who decided', seen };
+  if (typeof record.note !== 'string') return { ok: false, problem: 'invalid resolve: note must be a string', seen };
+  return { ok: true, value: { decision: record.decision as ResolveDecision['decision'], note: seen.note!, operator: seen.operator! } };
+}
+
+/** retryTransfer carries nothing that decides anything: whatever came, keep what reads as text. */
+export function normaliseRetryRequest(input: unknown): RetryTransferRequest {
+  if (!isRecord(input)) return {};
+  return { operator: text(input.operator), note: text(input.note) };
+}
+
+export function checkTransferUpdate(input: unknown): TransferUpdate | null {
+  if (!isRecord(input) || typeof input.transferId !== 'string' || !TRANSFER_STATUSES.has(input.status as string)) return null;
+  return {
+    transferId: input.transferId,
+    status: input.status as TransferUpdate['status'],
+    failureReason: text(input.failureReason) ?? null,
+    eventId: text(input.eventId),
+  };
+}
+
+/** The who and why of a coming cancel; without them the cancel is still audited, as "temporal-cancel". */
+export function normaliseCancelNote(input: unknown): CancelNote | null {
+  if (!isRecord(input)) return null;
+  const operator = text(input.operator)?.trim();
+  return operator ? { operator, reason: text(input.reason) ?? '' } : null;
+}
