@@ -56,7 +56,7 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
 
   const api = new Router();
   api.use('/api', requireBearerToken(config.apiToken, limiter), parseJsonBody());
-  for (const routes of [companyRoutes(deps.db), ticketRoutes(deps.db, deps.monime), transactionRoutes(deps.db)]) api.use(routes.routes());
+  for (const routes of [companyRoutes(deps.db), ticketRoutes(deps.db, deps.monime, config.monime.platformFinancialAccountId), transactionRoutes(deps.db, deps.temporal)]) api.use(routes.routes());
   app.use(api.routes()).use(api.allowedMethods());
   return Object.assign(app, { limiter });
 }

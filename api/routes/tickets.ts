@@ -15,7 +15,8 @@ const ticketBody = z.object({
   passengerPhone: z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number such as +23276123456'),
 });
 
-export function ticketRoutes(db: Db, monime: MonimeClient): Router {
+/** `platformFinancialAccountId`: payments must land where the company transfers are drawn from. */
+export function ticketRoutes(db: Db, monime: MonimeClient, platformFinancialAccountId: string): Router {
   const router = new Router();
 
   /** Reserves a seat and asks MoniMe for a one-time payment code for its price. */
@@ -37,6 +38,7 @@ export function ticketRoutes(db: Db, monime: MonimeClient): Router {
           customer: { name: body.passengerName },
           authorizedPhoneNumber: body.passengerPhone,
           reference: ticketId,
+          financialAccountId: platformFinancialAccountId,
           metadata: { ticketId },
         },
         `payment-code-${ticketId}`,

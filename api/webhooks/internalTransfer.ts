@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { transactionExists } from '../../db/queries/apiReads';
 import { workflowIdForTransaction } from '../../domain/transactions';
 import { transferUpdateSignal } from '../../workflows/definitions';
 import { HttpError } from '../errors';
@@ -11,7 +12,10 @@ export async function handleInternalTransfer(ctx: Context, envelope: Envelope, d
   const parsed = internalTransferData.safeParse(envelope.data);
   if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error, 'data'));
   const transfer = parsed.data;
-  const workflowId = workflowIdForTransaction(transfer.metadata.transactionId);
+  const transactionId = transfer.metadata?.transactionId;
+  // Not one of ours: nothing to tell anyone, and MoniMe must not keep redelivering it.
+  if (!transactionId) return { status: 'ignored' };
+  const workflowId = workflowIdForTransaction(transactionId);
   ctx.state.logFields = { ...ctx.state.logFields, workflowId, transferId: transfer.id };
   const status = envelope.event.name === 'internal_transfer.failed' ? 'failed' : 'completed';
   try {
@@ -27,9 +31,10 @@ export async function handleInternalTransfer(ctx: Context, envelope: Envelope, d
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'signal' }, seconds),
     );
   } catch (error) {
-    // The transaction already finished (it learned the outcome by polling): nothing left to tell it.
-    if (error instanceof WorkflowNotFoundError) return { status: 'duplicate', workflowId };
-    throw error;
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    // The transaction already finished (it learned the outcome by polling): nothing left to
+    // tell it. A transaction we never had is not a duplicate of anything.
+    return (await transactionExists(deps.db, transactionId)) ? { status: 'duplicate', workflowId } : { status: 'ignored' };
   }
   return { status: 'accepted', workflowId };
 }

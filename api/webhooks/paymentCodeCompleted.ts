@@ -20,7 +20,14 @@ export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelop
   const workflowId = workflowIdForTransaction(transactionId);
   ctx.state.logFields = { ...ctx.state.logFields, workflowId, transactionId };
 
-  if (await transactionExists(deps.db, transactionId)) return { status: 'duplicate', workflowId };
+  // The database only remembers payments whose workflows Temporal may have forgotten; when
+  // it cannot answer, Temporal's own duplicate check still holds within retention, and the
+  // workflow would find the row anyway: better to record the payment than to refuse it.
+  const known = await transactionExists(deps.db, transactionId).catch((error: Error) => {
+    ctx.state.log?.warn({ err: error, transactionId }, 'duplicate pre-check failed; relying on Temporal');
+    return false;
+  });
+  if (known) return { status: 'duplicate', workflowId };
 
   const input: ProcessTransactionInput = {
     transactionId,

@@ -24,7 +24,8 @@ export const internalTransferData = z.object({
   id,
   status: z.enum(['pending', 'processing', 'completed', 'failed']),
   failureDetail: z.object({ message: z.string().max(2000).optional() }).partial().nullish(),
-  metadata: z.object({ transactionId: id }),
+  // Absent on transfers fareflow did not make (someone else's, in the same MoniMe space).
+  metadata: z.object({ transactionId: id.optional() }).passthrough().nullish(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

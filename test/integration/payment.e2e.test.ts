@@ -180,3 +180,60 @@ describe('payments that cannot be applied', () => {
     await expectParked(latePayment.paymentId, 'payment_code_expired');
   });
 });
+
+describe('internal_transfer webhooks that are not about a transaction of ours', () => {
+  const transferEvent = (name: string, metadata: Record<string, string> | null) =>
+    JSON.stringify({
+      apiVersion: 'caph.2025-08-23',
+      event: { id: `evt-${Math.random().toString(36).slice(2)}`, name, timestamp: new Date().toISOString() },
+      object: { id: 'trn-not-ours', type: 'internal_transfer' },
+      data: { id: 'trn-not-ours', status: name.endsWith('failed') ? 'failed' : 'completed', metadata },
+    });
+
+  it('are ignored, not called duplicates, and start nothing', async () => {
+    const foreign = await postWebhook(stack, transferEvent('internal_transfer.completed', null));
+    const unknown = await postWebhook(stack, transferEvent('internal_transfer.failed', { transactionId: 'pay-never-seen' }));
+    expect(foreign).toEqual({ status: 200, body: { status: 'ignored' } });
+    expect(unknown).toEqual({ status: 200, body: { status: 'ignored' } });
+    expect(await workflowsFor('pay-never-seen')).toBe(0);
+  });
+});
+
+describe('the moments around the database', () => {
+  it('a transaction is answered for by its workflow before the payment is applied', async () => {
+    const reservation = await reserveTicket(stack, { commissionBps: 100, priceMinor: 2_500 });
+    // Hold the payment code: the workflow's applyPayment waits on this lock, its row unwritten.
+    const holder = await stack.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM payment_codes WHERE id = $1 FOR UPDATE', [reservation.paymentCodeId]);
+      const paid = await stack.simulator.pay(reservation.paymentCodeId);
+      expect(paid.body).toMatchObject({ status: 'accepted' });
+      const early = await stack.api(`/api/transactions/${paid.paymentId}`);
+      expect(early.status).toBe(200);
+      expect(await early.json()).toMatchObject({ id: paid.paymentId, status: 'processing', amount: { currency: 'SLE', value: 2_500 }, transfer: null, workflowId: `transaction-${paid.paymentId}` });
+      await holder.query('COMMIT');
+      const done = await settledTransaction(paid.paymentId, 'completed');
+      expect(done).toMatchObject({ commission: 25, net: 2_475 });
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('a failing duplicate pre-check does not refuse a payment Temporal can record', async () => {
+    const reservation = await reserveTicket(stack, { commissionBps: 0, priceMinor: 900 });
+    await stack.db.query('ALTER TABLE transactions RENAME TO transactions_away');
+    let paid;
+    try {
+      paid = await stack.simulator.pay(reservation.paymentCodeId);
+    } finally {
+      await stack.db.query('ALTER TABLE transactions_away RENAME TO transactions');
+    }
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'accepted' });
+    // The workflow's own database writes retry until the table is back.
+    const done = await settledTransaction(paid.paymentId, 'completed');
+    expect(done.net).toBe(900);
+    expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);
+  });
+});
