@@ -13,6 +13,7 @@ import { startFareflow, type Fareflow } from '../system/startFareflow';
 import { TemporalCliMissing, ensureTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/devServer';
 import { PortInUse } from '../temporal/ports';
+import { MissingSearchAttributes } from '../temporal/searchAttributes';
 import { bundleWorkflows } from '../workers/bundle';
 import { installWorkerRuntime } from '../workers/runtime';
 
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  if (error instanceof TemporalCliMissing || error instanceof PortInUse) process.stderr.write(`fareflow: ${error.message}\n`);
+  if (error instanceof TemporalCliMissing || error instanceof PortInUse || error instanceof MissingSearchAttributes) process.stderr.write(`fareflow: ${error.message}\n`);
   else if ((error as { code?: string }).code === 'EADDRINUSE') process.stderr.write(`fareflow: ${(error as Error).message}: another fareflow may be running, or set PORT / SIMULATOR_PORT\n`);
   else process.stderr.write(`fareflow failed to start: ${(error as Error).stack ?? error}\n`);
   for (const stop of stopping.reverse()) await stop().catch(() => undefined);

@@ -9,6 +9,7 @@ import { MonimeClient } from '../monime/client';
 import type { Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
 import { connectClient, connectWorker } from '../temporal/connection';
+import { requireSearchAttributes } from '../temporal/searchAttributes';
 import type { WorkflowBundle } from '../workers/bundle';
 import { createWorkers, runWorkers } from '../workers/createWorkers';
 
@@ -41,6 +42,13 @@ export async function startFareflow(opts: {
   const { config, logger } = opts;
   const db = createPool(config.databaseUrl, 20);
   const { connection, client }: { connection: Connection; client: Client } = await connectClient(opts.temporalAddress, config.temporal.namespace);
+  try {
+    await requireSearchAttributes(connection, config.temporal.namespace);
+  } catch (error) {
+    await connection.close();
+    await db.end();
+    throw error;
+  }
   const monime = new MonimeClient({
     baseUrl: opts.monimeBaseUrl,
     accessToken: config.monime.accessToken,

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { PortInUse, portIsFree } from './ports';
+import { missingSearchAttributes } from './searchAttributes';
 
 export interface DevServer {
   address: string;
@@ -59,14 +60,12 @@ async function registerMissingSearchAttributes(
   log: (line: string) => void,
 ): Promise<void> {
   const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-  let existing: Set<string>;
+  let missing: Array<[string, string]>;
   try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    existing = new Set(Object.keys(customAttributes ?? {}));
+    missing = await missingSearchAttributes(connection, namespace, wanted);
   } finally {
     await connection.close();
   }
-  const missing = Object.entries(wanted).filter(([name]) => !existing.has(name));
   if (missing.length === 0) return;
   log(`registering search attributes ${missing.map(([name]) => name).join(', ')} on the existing Temporal database`);
   await run(

@@ -1,4 +1,13 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../observability/logger';
+import { startFareflow } from '../../system/startFareflow';
+import { MissingSearchAttributes } from '../../temporal/searchAttributes';
 import { startStack, type Stack } from '../support/harness';
+import { testCliPath, testTemporalAddress } from '../support/testServer';
+import { waitFor } from '../support/waitFor';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -32,5 +41,16 @@ describe('the test harness', () => {
     const ticket = await stack.api(`/api/tickets/${reservation.ticketId}`);
     expect(await ticket.json()).toMatchObject({ id: reservation.ticketId, status: 'reserved' });
     expect(reservation.paymentCodeId).toMatch(/\S/);
+  });
+
+  it('refuses to start on a namespace without the search attributes, and says how to register them', async () => {
+    const namespace = `bare-${randomUUID().slice(0, 8)}`;
+    await promisify(execFile)(testCliPath(), ['operator', 'namespace', 'create', '--address', testTemporalAddress(), '--namespace', namespace], { timeout: 30_000 });
+    // A new namespace reaches every service of the server a moment after it is created.
+    await waitFor(() => stack.client.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), { what: `namespace ${namespace} served` });
+    const config = loadConfig({ ...stack.env, TEMPORAL_NAMESPACE: namespace });
+    const starting = startFareflow({ config, temporalAddress: testTemporalAddress(), logger: createLogger('silent'), monimeBaseUrl: stack.simulator.url, runWorkers: false });
+    await expect(starting).rejects.toBeInstanceOf(MissingSearchAttributes);
+    await expect(starting).rejects.toThrow(`temporal operator search-attribute create --namespace ${namespace} --name TransactionStatus --type Keyword`);
   });
 });
