@@ -67,6 +67,8 @@ export interface TransactionStatusView {
   ticketId: string | null;
   companyId: string | null;
   amount: Money;
+  /** The payment code's price; differs from `amount` on an amount or currency mismatch. */
+  expectedAmount: Money | null;
   commission: number | null;
   net: number | null;
   transfer: {

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { TransferState } from '../activities/transfers';
+import type { TransactionFacts } from '../db/queries/payments';
 import type { AttentionReason, TransactionStatus } from '../domain/transactions';
 import { transferIdempotencyKey } from '../domain/transactions';
 import { transferTaskQueueFor } from '../domain/taskQueues';
@@ -74,6 +75,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     ticketId: null,
     companyId: null,
     amount: input.amount,
+    expectedAmount: null,
     commission: null,
     net: null,
     transfer: null,
@@ -155,8 +157,9 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     record('needs_attention', actorSystem, before, { ...snapshot(), detail: detail ?? null });
   };
 
-  const adopt = (facts: { ticketId: string | null; companyId: string | null; commission: number | null; net: number | null; destinationAccountId: string | null }) => {
+  const adopt = (facts: TransactionFacts) => {
     view.ticketId = facts.ticketId;
+    view.expectedAmount = facts.expectedAmount ?? null;
     view.companyId = facts.companyId;
     view.commission = facts.commission;
     view.net = facts.net;
@@ -359,7 +362,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
     });
     adopt(applied);
     if (applied.outcome === 'needs_attention') {
-      await needsAttention(applied.reason ?? 'unknown_payment_code');
+      await needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
       if ((await resolveUnappliedPayment()) === 'closed') return;
     } else {
       if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);

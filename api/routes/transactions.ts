@@ -23,6 +23,7 @@ async function fromWorkflow(temporal: Client, transactionId: string) {
       ticketId: view.ticketId,
       companyId: view.companyId,
       amount: view.amount,
+      expectedAmount: view.expectedAmount ?? null,
       commission: view.commission,
       net: view.net,
       transfer: view.transfer ? { id: view.transfer.id, status: view.transfer.status } : null,

@@ -33,8 +33,11 @@ export async function findTicket(db: Db, ticketId: string) {
 
 export async function findTransaction(db: Db, transactionId: string) {
   const { rows } = await db.query(
-    `SELECT t.*, ct.monime_transfer_id, ct.status AS transfer_status, ct.amount_minor AS transfer_amount, ct.idempotency_key, ct.round
-       FROM transactions t LEFT JOIN commission_transfers ct ON ct.transaction_id = t.id
+    `SELECT t.*, ct.monime_transfer_id, ct.status AS transfer_status, ct.amount_minor AS transfer_amount, ct.idempotency_key, ct.round,
+            pc.amount_minor AS expected_minor, pc.currency AS expected_currency
+       FROM transactions t
+       LEFT JOIN commission_transfers ct ON ct.transaction_id = t.id
+       LEFT JOIN payment_codes pc ON pc.id = t.payment_code_id
       WHERE t.id = $1`,
     [transactionId],
   );
@@ -47,6 +50,7 @@ export async function findTransaction(db: Db, transactionId: string) {
     companyId: row.company_id,
     paymentCodeId: row.payment_code_id,
     amount: { currency: row.currency, value: row.amount_minor },
+    expectedAmount: row.expected_minor === null ? null : { currency: row.expected_currency, value: row.expected_minor },
     commission: row.commission_minor,
     net: row.net_minor,
     transfer: row.transfer_status

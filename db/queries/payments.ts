@@ -20,6 +20,8 @@ export interface TransactionFacts {
   commission: number | null;
   net: number | null;
   destinationAccountId: string | null;
+  /** The price the payment code asked for: what an operator weighs a mismatch against. */
+  expectedAmount: Money | null;
 }
 
 export type ApplyPaymentResult = TransactionFacts & { outcome: 'applied' | 'needs_attention' };
@@ -41,9 +43,10 @@ async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>
 
 const FACTS_SQL = `
   SELECT t.id, t.status, t.attention_reason, t.ticket_id, t.company_id, t.commission_minor, t.net_minor,
-         c.financial_account_id
+         c.financial_account_id, pc.amount_minor AS expected_minor, pc.currency AS expected_currency
     FROM transactions t
     LEFT JOIN companies c ON c.id = t.company_id
+    LEFT JOIN payment_codes pc ON pc.id = t.payment_code_id
    WHERE t.id = $1`;
 
 function toFacts(row: Record<string, unknown>): TransactionFacts {
@@ -56,6 +59,7 @@ function toFacts(row: Record<string, unknown>): TransactionFacts {
     commission: (row.commission_minor as number | null) ?? null,
     net: (row.net_minor as number | null) ?? null,
     destinationAccountId: (row.financial_account_id as string | null) ?? null,
+    expectedAmount: row.expected_minor === null || row.expected_minor === undefined ? null : { currency: row.expected_currency as string, value: Number(row.expected_minor) },
   };
 }
 

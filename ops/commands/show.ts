@@ -18,7 +18,10 @@ export async function showTransaction(ctx: OpsContext, transactionId: string, op
     const lines = [`transaction ${transactionId}   workflow ${workflowId}`];
     if (status) {
       lines.push(`status ${status.status}   stage ${status.stage}   reason ${status.reason ?? '-'}`);
-      lines.push(`amount ${status.amount.value} ${status.amount.currency}   commission ${status.commission ?? '-'}   net ${status.net ?? '-'}`);
+      const expected = status.expectedAmount;
+      const differs = expected && (expected.value !== status.amount.value || expected.currency !== status.amount.currency);
+      lines.push(`paid ${status.amount.value} ${status.amount.currency}${differs ? `   expected ${expected.value} ${expected.currency}` : ''}   commission ${status.commission ?? '-'}   net ${status.net ?? '-'}`);
+      lines.push(`ticket ${status.ticketId ?? '-'}   company ${status.companyId ?? '-'}`);
       lines.push(`transfer ${status.transfer ? `${status.transfer.id ?? '-'} ${status.transfer.status} (round ${status.transfer.round}, key ${status.transfer.idempotencyKey})` : '-'}   attempts ${status.attempts}`);
       if (status.lastError) lines.push(`last error ${status.lastError}`);
       if (status.cancelRefusedReason) lines.push(`cancel refused: ${status.cancelRefusedReason}`);

@@ -56,6 +56,10 @@ describe('an amount mismatch', () => {
     expect(JSON.parse(stuck.stdout)).toEqual([expect.objectContaining({ transaction: paid.paymentId, reason: 'amount_mismatch', company: reservation.companyId, amount: 4_500 })]);
     const human = await runOps(stack, ['stuck', '--reason', 'amount_mismatch']);
     expect(human.stdout).toContain(paid.paymentId);
+    // What the operator weighs: what was paid against what the ticket costs.
+    const before = await runOps(stack, ['show', paid.paymentId]);
+    expect(before.stdout).toMatch(/paid 4500 SLE\s+expected 5000 SLE/);
+    expect(before.stdout).toContain(`ticket ${reservation.ticketId}   company ${reservation.companyId}`);
 
     const resolved = await runOps(stack, ['resolve', paid.paymentId, '--accept', '--note', 'agent confirmed short payment', '--operator', 'fatmata']);
     expect(resolved.code).toBe(0);

@@ -151,6 +151,9 @@ describe('payments that cannot be applied', () => {
     const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 1_999 } });
     expect(paid.status).toBe(200);
     await expectParked(paid.paymentId, 'amount_mismatch');
+    expect(await transaction(paid.paymentId)).toMatchObject({ amount: { currency: 'SLE', value: 1_999 }, expectedAmount: { currency: 'SLE', value: 2_000 } });
+    const view = await stack.client.workflow.getHandle(`transaction-${paid.paymentId}`).query('status');
+    expect(view).toMatchObject({ amount: { value: 1_999 }, expectedAmount: { currency: 'SLE', value: 2_000 } });
     const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
     expect(ticket.status).toBe('reserved');
   });
