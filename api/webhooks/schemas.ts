@@ -8,7 +8,7 @@ const amount = z.object({
 
 export const envelopeSchema = z.object({
   apiVersion: z.string().min(1).max(50),
-  event: z.object({ id, name: z.string().min(1).max(100), timestamp: z.iso.datetime({ offset: true }) }),
+  event: z.object({ id, name: z.string().min(1).max(100), timestamp: z.iso.datetime({ offset: true, local: true }) }),
   object: z.object({ id, type: z.string().min(1).max(100) }),
   data: z.unknown(),
 });
