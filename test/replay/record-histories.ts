@@ -9,6 +9,7 @@ import { auditBatcherWorkflowId } from '../../domain/taskQueues';
 import { auditShardFor } from '../../domain/transactions';
 import { resolveSignal, retryTransferSignal } from '../../workflows/definitions';
 import { startStack, type Stack } from '../support/harness';
+import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { reserveTicket } from '../support/scenario';
 import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
@@ -31,11 +32,12 @@ async function status(paymentId: string, wanted: string) {
   }, { timeoutMs: 30_000, what: `${paymentId} ${wanted}` });
 }
 
-async function save(name: string, workflowId: string) {
+async function save(name: string, workflowId: string, runId?: string) {
   const handle = stack.client.workflow.getHandle(workflowId);
   await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' || name.startsWith('audit') ? true : undefined), { timeoutMs: 30_000, what: `${workflowId} closed` });
   // The CLI's JSON is the format Temporal's Web UI downloads and historyFromJSON reads.
-  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
+  const run = runId ? ['--run-id', runId] : [];
+  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, ...run, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `${name}.json`), json);
 }
@@ -74,4 +76,25 @@ it('records one history per workflow path', async () => {
   await save('releaseReservation-released', `payment-code-expired-${expiring.paymentCodeId}`);
 
   await save('auditBatcher-running', auditBatcherWorkflowId(stack.config.temporal.taskQueue, auditShardFor(paid.paymentId, 1)));
+
+  // Malformed operator signals, answered as invalid, then a proper decision.
+  const typo = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
+  const typoPaid = await stack.simulator.pay(typo.paymentCodeId, { amount: { currency: 'SLE', value: 9_500 } });
+  await status(typoPaid.paymentId, 'needs_attention');
+  const typoHandle = stack.client.workflow.getHandle(`transaction-${typoPaid.paymentId}`);
+  await typoHandle.signal('resolve', { decision: 'approve', note: 'typo', operator: 'recorder' });
+  await typoHandle.signal('resolve', null);
+  await typoHandle.signal('retryTransfer', null);
+  await typoHandle.signal(resolveSignal, { decision: 'accept', note: 'short by 500, approved', operator: 'recorder' });
+  await status(typoPaid.paymentId, 'completed');
+  await save('processTransaction-invalid-signals', `transaction-${typoPaid.paymentId}`);
+
+  // A batcher run that hands over to the next by continue-as-new, with events in flight.
+  const batcherId = 'audit-batcher-recorded-continue-as-new';
+  const input = { shard: 77, batchSize: 10, flushMs: 100, maxEventsPerRun: 30 };
+  for (let i = 0; i < 60; i += 5) await signalBatcher(stack, batcherId, input, syntheticEvents('recorded-can', 5, i + 1));
+  await waitFor(async () => ((await auditRowCount(stack, 'recorded-can')) >= 60 ? true : undefined), { timeoutMs: 30_000, what: '60 rows' });
+  let firstRun: string | undefined;
+  for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${batcherId}' AND ExecutionStatus = 'ContinuedAsNew'` })) firstRun ??= execution.runId;
+  await save('auditBatcher-continued-as-new', batcherId, firstRun);
 });
