@@ -3,6 +3,8 @@
  * machine, on the same real parts as production (Temporal dev server, PostgreSQL, HTTP
  * simulator). Prints its figures and writes bench/reports/<time>.{json,md}.
  *   npm run bench -- --payments 500 --concurrency 20   (the defaults)
+ *   npm run bench -- --temporal-data /dev/shm           (the dev server's SQLite file on tmpfs:
+ *                                                         takes its disk syncs out of the figures)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,8 +47,8 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs = 600
 }
 
 async function main() {
-  const { payments: N, concurrency } = benchSettings();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-bench-'));
+  const { payments: N, concurrency, temporalData } = benchSettings();
+  const dataDir = fs.mkdtempSync(path.join(temporalData, 'fareflow-bench-'));
   const databaseName = `fareflow_bench_${Date.now()}`;
   const logger = createLogger('warn', 'bench');
   await installWorkerRuntime({ logger });
@@ -99,6 +101,15 @@ async function main() {
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     });
     const webhookMs = Date.now() - webhookStarted;
+    // Where an ack's time goes: the API's own histograms (server side, no client overhead).
+    const metricsText = await (await fetch(`${api}/metrics`)).text();
+    const meanMs = (name: string) => {
+      const sum = Number(metricsText.match(new RegExp(`^${name}_sum(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1]);
+      const count = Number(metricsText.match(new RegExp(`^${name}_count(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1]);
+      return count > 0 ? +((sum / count) * 1000).toFixed(1) : null;
+    };
+    const serverAckMeanMs = meanMs('fareflow_webhook_ack_seconds');
+    const temporalStartMeanMs = meanMs('fareflow_temporal_start_seconds');
 
     const ids = envelopes.map((envelope) => envelope.paymentId);
     await until(`all ${N} transactions completed`, async () => {
@@ -122,7 +133,7 @@ async function main() {
     const sorted = [...acks].sort((a, b) => a - b);
     const report = {
       at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), temporalData },
       payments: N,
       concurrency,
       reservation: { totalMs: reserveMs, perSecond: +(N / (reserveMs / 1000)).toFixed(1) },
@@ -133,6 +144,8 @@ async function main() {
         p99Ms: +percentile(sorted, 99).toFixed(1),
         maxMs: +sorted[sorted.length - 1].toFixed(1),
         perSecond: +(N / (webhookMs / 1000)).toFixed(1),
+        serverMeanMs: serverAckMeanMs,
+        temporalStartMeanMs,
       },
       settlement: { allCompletedMs: settleMs, perSecond: +(N / (settleMs / 1000)).toFixed(1), transfers },
       audit: { events: flushed, inserts: flushes, eventsPerInsert: flushes ? +(flushed / flushes).toFixed(1) : null, allWrittenMs: auditedMs },
@@ -144,13 +157,14 @@ async function main() {
     const md = [
       `# fareflow bench ${report.at}`,
       '',
-      `${N} payments, ${concurrency} concurrent, ${report.machine.cpus} CPUs`,
+      `${N} payments, ${concurrency} concurrent, ${report.machine.cpus} CPUs, Temporal dev server state under ${temporalData}`,
       '',
       '| measure | value |',
       '| --- | --- |',
       `| reservations (API + MoniMe payment code) | ${report.reservation.perSecond}/s |`,
       `| webhook ack p50 / p95 / p99 / max | ${report.webhookAck.p50Ms} / ${report.webhookAck.p95Ms} / ${report.webhookAck.p99Ms} / ${report.webhookAck.maxMs} ms |`,
       `| webhooks acknowledged | ${report.webhookAck.perSecond}/s (${JSON.stringify(report.webhookAck.statuses)}) |`,
+      `| ack mean inside the API / of which Temporal start | ${serverAckMeanMs} / ${temporalStartMeanMs} ms |`,
       `| payments settled (ticket, transfer, completed) | ${report.settlement.perSecond}/s, all ${N} in ${settleMs} ms |`,
       `| transfers in MoniMe's ledger | ${transfers} |`,
       `| audit events per INSERT | ${report.audit.eventsPerInsert} (${flushed} events in ${flushes} inserts, all written ${auditedMs} ms after the first webhook) |`,
