@@ -1,6 +1,8 @@
 /**
  * Records the histories that test/replay/replay.test.ts replays. Not part of `npm test`:
- * run `npm run record-histories` after a deliberate, versioned workflow change.
+ * run `npm run record-histories` after a deliberate, versioned workflow change — first
+ * renaming the fixtures it would overwrite to `v<N>-…`, so the histories of the code before
+ * the change keep proving that its `patched()` path still replays.
  */
 import fs from 'node:fs';
 import path from 'node:path';

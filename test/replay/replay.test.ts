@@ -6,11 +6,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { LOCAL_DB_ACTIVITIES_PATCH } from '../../workflows/processTransaction';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 
 interface HistoryJson {
-  events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+  events: Array<{
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: Array<{ data?: string }> }> };
+  }>;
+}
+
+/** The ids of the `patched()` markers a history carries (their payloads are base64 JSON). */
+function patchesOf(history: HistoryJson): string[] {
+  return history.events
+    .filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+    .map((payload) => (JSON.parse(Buffer.from(payload.data ?? '', 'base64').toString('utf8')) as { id: string }).id);
 }
 
 // runReplayHistory takes the JSON as Temporal's CLI and Web UI export it.
@@ -31,6 +43,13 @@ describe('recorded workflow histories replay on the current code', () => {
   it('has fixtures for every workflow type', () => {
     const types = new Set(recorded.map(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
     expect([...types].sort()).toEqual(['auditBatcher', 'processTransaction', 'releaseReservation']);
+  });
+
+  it('covers processTransaction before and after its database writes became local activities', () => {
+    const transactions = recorded.filter(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'processTransaction');
+    const patchedRuns = transactions.filter(({ history }) => patchesOf(history).includes(LOCAL_DB_ACTIVITIES_PATCH));
+    expect(patchedRuns.length).toBeGreaterThan(0);
+    expect(transactions.length - patchedRuns.length).toBeGreaterThan(0);
   });
 
   it.each(recorded.map((entry) => [entry.workflowId, entry] as const))('%s', async (_name, { workflowId, history }) => {
