@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { transferTaskQueueFor } from '../domain/taskQueues';
+import { faultConfigSchema, type FaultConfig } from '../simulator/faults';
 
 /**
  * The one place that reads the environment. Everything else receives a `Config`.
@@ -37,6 +38,7 @@ const envSchema = z.object({
   PLATFORM_FINANCIAL_ACCOUNT_ID: optionalString,
   API_TOKEN: optionalString,
   SIMULATOR_PORT: port(4010),
+  SIMULATOR_FAULTS: optionalString,
   TRANSFER_RATE_PER_MINUTE: positiveInt(500),
   TRANSFER_POLL_AFTER_SECONDS: positiveInt(30),
   TRANSFER_ATTEMPT_TIMEOUT_SECONDS: positiveInt(20),
@@ -80,6 +82,8 @@ export interface Config {
     /** Unset: the built-in simulator is started in-process on `simulatorPort`. */
     baseUrl?: string;
     simulatorPort: number;
+    /** Faults the in-process simulator starts with (SIMULATOR_FAULTS, JSON); `PUT /_sim/faults` changes them later. */
+    simulatorFaults?: Partial<FaultConfig>;
     accessToken: string;
     spaceId: string;
     version: string;
@@ -105,6 +109,21 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+function parseSimulatorFaults(text: string): Partial<FaultConfig> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('SIMULATOR_FAULTS: not JSON (e.g. {"errorRates":{"500":0.3},"scope":"transfers"})');
+  }
+  const parsed = faultConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`SIMULATOR_FAULTS: ${issue.path.join('.') || '(value)'}: ${issue.message}`);
+  }
+  return parsed.data as Partial<FaultConfig>;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -158,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     monime: {
       baseUrl: e.MONIME_BASE_URL,
       simulatorPort: e.SIMULATOR_PORT,
+      simulatorFaults: e.SIMULATOR_FAULTS === undefined ? undefined : parseSimulatorFaults(e.SIMULATOR_FAULTS),
       accessToken: e.MONIME_ACCESS_TOKEN ?? DEV_MONIME_ACCESS_TOKEN,
       spaceId: e.MONIME_SPACE_ID ?? DEV_MONIME_SPACE_ID,
       version: e.MONIME_VERSION,

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       platformAccountId: config.monime.platformFinancialAccountId,
       webhookUrl: `http://127.0.0.1:${config.port}/webhooks/monime`,
       webhookSecret: config.monime.webhookSecrets[0],
+      faults: config.monime.simulatorFaults,
       logger,
     });
     stopping.push(() => simulator!.close());
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   if (sim) {
     say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay)`);
     say(`  demo route          ${DEMO_ROUTE_ID}`);
+    if (config.monime.simulatorFaults) say(`  simulator faults    ${JSON.stringify(config.monime.simulatorFaults)}   (SIMULATOR_FAULTS)`);
   }
   else say(`  MoniMe              ${config.monime.baseUrl}`);
   if (config.usesDevSecrets.webhookSecret) say(`  webhook secret      ${config.monime.webhookSecrets[0]}   (dev value)`);

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { FaultConfig } from './faults';
+import { faultConfigSchema, type FaultConfig } from './faults';
 import { expirePaymentCode, payPaymentCode } from './paymentCodes';
 import type { SimulatorState } from './state';
 import { settleTransfer } from './transfers';
@@ -36,7 +36,14 @@ export function adminRouter(state: SimulatorState): Router {
     ctx.body = state.faults.config;
   });
   router.put('/faults', (ctx) => {
-    ctx.body = state.faults.set(ctx.state.json as Partial<FaultConfig>);
+    const parsed = faultConfigSchema.safeParse(ctx.state.json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      ctx.status = 400;
+      ctx.body = { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` };
+      return;
+    }
+    ctx.body = state.faults.set(parsed.data as Partial<FaultConfig>);
   });
   router.post('/faults/reset', (ctx) => {
     ctx.body = state.faults.reset();

@@ -1,4 +1,5 @@
 /** Failures the simulator produces on purpose, set at start or at run time. */
+import { z } from 'zod';
 
 export type FaultScope = 'all' | 'transfers' | 'payment_codes';
 
@@ -50,6 +51,36 @@ export const NO_FAULTS: FaultConfig = {
   scope: 'all',
   seed: 42,
 };
+
+const probability = z.number().min(0).max(1);
+const milliseconds = z.number().int().min(0).max(24 * 60 * 60 * 1000);
+
+/**
+ * What `PUT /_sim/faults` and SIMULATOR_FAULTS accept: any subset of the settings, each
+ * checked, and nothing else — a misspelt setting is an error, not a fault silently not set.
+ */
+export const faultConfigSchema = z
+  .object({
+    errorRates: z.record(z.string().regex(/^[45]\d\d$/, 'an HTTP status from 400 to 599'), probability),
+    errorMode: z.enum(['before', 'after']),
+    latencyMs: milliseconds,
+    latencyJitterMs: milliseconds,
+    hangProbability: probability,
+    hangMs: milliseconds,
+    hangAfterApplying: z.boolean(),
+    rateLimitBurst: z.number().int().min(0),
+    retryAfterSeconds: z.number().int().min(0).max(3600),
+    outageUntil: z.number().int().min(0).nullable(),
+    pendingTransfers: z.boolean(),
+    pendingSettleMs: milliseconds,
+    pendingOutcome: z.enum(['completed', 'failed']),
+    webhooksEnabled: z.boolean(),
+    rejectTransfers: z.boolean(),
+    scope: z.enum(['all', 'transfers', 'payment_codes']),
+    seed: z.number().int(),
+  })
+  .partial()
+  .strict();
 
 export type Endpoint = 'transfers' | 'payment_codes';
 

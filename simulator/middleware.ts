@@ -15,7 +15,7 @@ export function requireMonimeCredentials(state: SimulatorState): Koa.Middleware 
 
 export function parseJsonBody(): Koa.Middleware {
   return async (ctx, next) => {
-    if (ctx.method === 'POST') {
+    if (ctx.method === 'POST' || ctx.method === 'PUT') {
       const raw = await getRawBody(ctx.req, { limit: '1mb', encoding: 'utf8' });
       ctx.state.rawBody = raw;
       try {

@@ -29,6 +29,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MONIME_WEBHOOK_SECRET: ' , ' })).toThrow(ConfigError);
   });
 
+  it('reads the faults the simulator starts with, and names a wrong setting', () => {
+    expect(loadConfig({ SIMULATOR_FAULTS: '{"errorRates":{"500":0.3},"errorMode":"after","scope":"transfers"}' }).monime.simulatorFaults).toEqual({
+      errorRates: { 500: 0.3 },
+      errorMode: 'after',
+      scope: 'transfers',
+    });
+    expect(loadConfig({}).monime.simulatorFaults).toBeUndefined();
+    expect(() => loadConfig({ SIMULATOR_FAULTS: '{errorRates' })).toThrow(/SIMULATOR_FAULTS: not JSON/);
+    expect(() => loadConfig({ SIMULATOR_FAULTS: '{"rejectTransfer":true}' })).toThrow(/SIMULATOR_FAULTS: .*rejectTransfer/);
+    expect(() => loadConfig({ SIMULATOR_FAULTS: '{"errorRates":{"500":3}}' })).toThrow(/SIMULATOR_FAULTS: errorRates\.500/);
+  });
+
   it('needs real MoniMe credentials when talking to a real MoniMe', () => {
     expect(() => loadConfig({ MONIME_BASE_URL: 'https://api.monime.io' })).toThrow(/MONIME_ACCESS_TOKEN/);
   });
