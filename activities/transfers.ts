@@ -45,7 +45,7 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
      */
     async requestTransfer(input: RequestTransferInput): Promise<TransferState> {
       const idempotencyKey = transferIdempotencyKey(input.transactionId, input.round);
-      await recordTransferIntent(db, {
+      const intent = await recordTransferIntent(db, {
         transactionId: input.transactionId,
         idempotencyKey,
         round: input.round,
@@ -54,6 +54,12 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
         amountMinor: input.net.value,
         currency: input.net.currency,
       });
+      // This round already completed (a second workflow for the same payment, as after
+      // Temporal's retention forgot the first): the money moved once, and MoniMe may no longer
+      // remember the key, so it is not asked again.
+      if (intent.round === input.round && intent.status === 'completed') {
+        return { transferId: intent.monimeTransferId, status: 'completed', failureReason: null, idempotencyKey: intent.idempotencyKey };
+      }
       if (input.net.value === 0) {
         // 100% commission: nothing to move, and MoniMe rejects a zero transfer.
         await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: null, status: 'completed' });

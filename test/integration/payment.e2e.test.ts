@@ -2,7 +2,10 @@
  * Issue 2: one payment end to end, on the real Temporal dev server, real PostgreSQL and
  * real HTTP (API, simulator and its webhooks).
  */
+import { transactionSettings } from '../../api/webhooks/context';
+import { transferIdempotencyKey } from '../../domain/transactions';
 import { signMonimeWebhook } from '../../monime/signature';
+import type { ProcessTransactionInput } from '../../workflows/definitions';
 import { startStack, type Stack } from '../support/harness';
 import { waitFor } from '../support/waitFor';
 import { reserveTicket, postWebhook, type Reservation } from '../support/scenario';
@@ -74,6 +77,27 @@ describe('a paid reservation', () => {
     expect(transfers[0].destination).toBe(reservation.financialAccountId);
     const rows = await stack.db.query('SELECT count(*)::int AS n, min(amount_minor)::int AS amount FROM commission_transfers WHERE transaction_id = $1', [paymentId]);
     expect(rows.rows[0]).toEqual({ n: 1, amount: 9_750 });
+  });
+
+  it('a second workflow for the same payment (as after Temporal forgot the first) moves no money and writes no second trail', async () => {
+    await settledTransaction(paymentId, 'completed');
+    await waitFor(async () => ((await stack.db.query('SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1', [paymentId])).rows[0].n === 5 ? true : undefined), { what: 'the first trail written' });
+    const key = transferIdempotencyKey(paymentId);
+    expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
+    const input: ProcessTransactionInput = {
+      transactionId: paymentId,
+      paymentCodeId: reservation.paymentCodeId,
+      amount: { currency: 'SLE', value: 10_000 },
+      eventId: 'evt-redelivered-after-retention',
+      paidAt: new Date().toISOString(),
+      settings: transactionSettings(stack.config),
+    };
+    const again = await stack.client.workflow.execute('processTransaction', { workflowId: `transaction-${paymentId}-again`, taskQueue: stack.config.temporal.taskQueue, args: [input] });
+    expect(again).toMatchObject({ status: 'completed', net: 9_750 });
+    expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
+    expect(stack.simulator.ledger.transfersForTransaction(paymentId)).toHaveLength(1);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1', [paymentId]);
+    expect(rows[0].n).toBe(5);
   });
 
   it('leaves an audit trail in order', async () => {
