@@ -9,4 +9,5 @@ module.exports = {
   // Two cores: one for the Temporal dev server and PostgreSQL, one for the suite.
   maxWorkers: 1,
   testTimeout: 120_000,
+  reporters: ['default', '<rootDir>/test/support/closingLineReporter.js'],
 };
