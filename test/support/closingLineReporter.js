@@ -1,11 +1,12 @@
 /**
  * Ends a run with one plain line, `tests: N passed, N failed, N skipped`, that any CI can read
- * without knowing Jest's own summary format.
+ * without knowing Jest's own summary format. Jest prints its summary after every reporter, so
+ * the line is handed to globalTeardown, which runs last, to print.
  */
 class ClosingLineReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stderr.write(`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`);
+    globalThis.__fareflowClosingLine = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`;
   }
 }
 

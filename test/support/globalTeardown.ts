@@ -1,5 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __fareflowTemporal?: TestWorkflowEnvironment }).__fareflowTemporal?.teardown();
+  const state = globalThis as { __fareflowTemporal?: TestWorkflowEnvironment; __fareflowClosingLine?: string };
+  await state.__fareflowTemporal?.teardown();
+  // Set by closingLineReporter.js: the run's last line.
+  if (state.__fareflowClosingLine) process.stderr.write(`${state.__fareflowClosingLine}\n`);
 }
