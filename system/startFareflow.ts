@@ -40,7 +40,7 @@ export async function startFareflow(opts: {
   monimeBaseUrl: string;
 }): Promise<Fareflow> {
   const { config, logger } = opts;
-  const db = createPool(config.databaseUrl, 20);
+  const db = createPool(config.databaseUrl, 20, (error) => logger.warn({ err: error }, 'an idle database connection was closed; the pool opens another'));
   const { connection, client }: { connection: Connection; client: Client } = await connectClient(opts.temporalAddress, config.temporal.namespace);
   try {
     await requireSearchAttributes(connection, config.temporal.namespace);

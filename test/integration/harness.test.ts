@@ -53,4 +53,23 @@ describe('the test harness', () => {
     await expect(starting).rejects.toBeInstanceOf(MissingSearchAttributes);
     await expect(starting).rejects.toThrow(`temporal operator search-attribute create --namespace ${namespace} --name TransactionStatus --type Keyword`);
   });
+
+  it('survives PostgreSQL closing its idle connections, and keeps serving', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => stack.db.query('SELECT pg_sleep(0.05)')));
+    const before = stack.db.idleCount;
+    expect(before).toBeGreaterThan(0);
+    const admin = await stack.db.connect();
+    try {
+      // As a restart or failover would: every other connection of this database is closed.
+      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      expect(rowCount).toBeGreaterThan(0);
+    } finally {
+      admin.release();
+    }
+    await waitFor(() => (stack.db.idleCount < before ? true : undefined), { what: 'the pool to drop the closed connections' });
+    const ready = await fetch(`${stack.apiUrl}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', temporal: true, postgres: true });
+    const reservation = await stack.createCompanyRouteAndTicket();
+    expect(reservation.ticketId).toMatch(/^tkt-/);
+  });
 });
