@@ -6,4 +6,4 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 ENV NODE_ENV=production
 USER node
-CMD ["npm", "run", "api"]
+CMD ["node", "--import", "tsx", "api/main.ts"]

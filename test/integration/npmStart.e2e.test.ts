@@ -17,10 +17,10 @@ import { workflowIdForTransaction } from '../../domain/transactions';
 import { connectClient } from '../../temporal/connection';
 import { portIsFree } from '../../temporal/ports';
 import { freePort } from '../support/freePort';
+import { ROOT, nodeScript } from '../support/nodeScript';
 import { testCliPath } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-const ROOT = path.join(__dirname, '..', '..');
 
 interface Started {
   child: ChildProcess;
@@ -34,7 +34,8 @@ let ports: { api: number; temporal: number; ui: number; simulator: number; metri
 const databaseName = `fareflow_start_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 function npmStart(): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = nodeScript('scripts/start.ts');
+  const child = spawn(start.command, start.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { freePort } from './freePort';
 import type { Stack } from './harness';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { ROOT, nodeScript } from './nodeScript';
 
 export interface ApiProcess {
   url: string;
@@ -16,7 +14,8 @@ export interface ApiProcess {
 /** The API alone in its own process, so a test can SIGTERM it mid-burst. */
 export async function startApiProcess(stack: Stack): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['api/main.ts'], {
+  const api = nodeScript('api/main.ts');
+  const child = spawn(api.command, api.args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, PORT: String(port), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import type { Stack } from './harness';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { ROOT, nodeScript } from './nodeScript';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -13,7 +11,8 @@ export interface WorkerProcess {
 
 /** A worker in its own process, so a test can crash it for real. */
 export async function startWorkerProcess(stack: Stack, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
+  const worker = nodeScript('workers/main.ts');
+  const child = spawn(worker.command, worker.args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.env, LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
