@@ -4,31 +4,35 @@ import { findTransaction } from '../../db/queries/apiReads';
 import { listAuditTrail } from '../../db/queries/audit';
 import type { Db } from '../../db/pool';
 import { workflowIdForTransaction } from '../../domain/transactions';
-import { statusQuery } from '../../workflows/definitions';
+import { AttentionReasonKey, CompanyIdKey, TransactionStatusKey } from '../../workflows/searchAttributes';
 import { notFound } from './validate';
 
-const QUERY_DEADLINE_MS = 3_000;
+const DESCRIBE_DEADLINE_MS = 3_000;
 
 /**
  * The row is written when the workflow applies the payment, a moment after the webhook was
- * acknowledged. In that moment the transaction is not unknown: its workflow answers for it.
+ * acknowledged. In that moment the transaction is not unknown: Temporal describes it from
+ * what the API recorded at the start (search attributes, memo) — no worker needed, so this
+ * answers even while the workflow is busy or no worker runs.
  */
 async function fromWorkflow(temporal: Client, transactionId: string) {
   const workflowId = workflowIdForTransaction(transactionId);
   try {
-    const view = await temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).query(statusQuery));
+    const described = await temporal.connection.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).describe());
+    if (described.type !== 'processTransaction') return null;
+    const memo = (described.memo ?? {}) as { amount?: { currency: string; value: number }; paymentCodeId?: string };
     return {
       id: transactionId,
-      status: view.status,
-      ticketId: view.ticketId,
-      companyId: view.companyId,
-      amount: view.amount,
-      expectedAmount: view.expectedAmount ?? null,
-      commission: view.commission,
-      net: view.net,
-      transfer: view.transfer ? { id: view.transfer.id, status: view.transfer.status } : null,
+      status: described.typedSearchAttributes.get(TransactionStatusKey) ?? 'processing',
+      ticketId: null,
+      companyId: described.typedSearchAttributes.get(CompanyIdKey) ?? null,
+      paymentCodeId: memo.paymentCodeId ?? null,
+      amount: memo.amount ?? null,
+      commission: null,
+      net: null,
+      transfer: null,
       workflowId,
-      attentionReason: view.reason,
+      attentionReason: described.typedSearchAttributes.get(AttentionReasonKey) ?? null,
     };
   } catch {
     return null;

@@ -37,6 +37,11 @@ export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelop
     paidAt: envelope.event.timestamp,
     settings: transactionSettings(deps.config),
   };
-  const status = await startWorkflowOnce(deps, 'processTransaction', workflowId, [input], [{ key: TransactionStatusKey, value: 'processing' }]);
+  // The memo lets GET /api/transactions/:id describe the payment before its row exists,
+  // without asking a worker.
+  const status = await startWorkflowOnce(deps, 'processTransaction', workflowId, [input], [{ key: TransactionStatusKey, value: 'processing' }], {
+    amount: processedPaymentData.amount,
+    paymentCodeId,
+  });
   return { status, workflowId };
 }

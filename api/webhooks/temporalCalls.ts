@@ -39,6 +39,7 @@ export async function startWorkflowOnce(
   workflowId: string,
   args: unknown[],
   typedSearchAttributes: SearchAttributePair[] = [],
+  memo?: Record<string, unknown>,
 ): Promise<'accepted' | 'duplicate'> {
   try {
     await recordInTemporal(
@@ -51,6 +52,7 @@ export async function startWorkflowOnce(
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
           typedSearchAttributes,
+          memo,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
     );
