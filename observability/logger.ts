@@ -14,6 +14,8 @@ const REDACT = [
   'accessToken',
 ];
 
-export function createLogger(level: string, name = 'fareflow'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** `destination`: stdout unless given (a test reads the lines back). */
+export function createLogger(level: string, name = 'fareflow', destination?: pino.DestinationStream): Logger {
+  const options = { name, level, redact: { paths: REDACT, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -10,7 +10,7 @@ export function logRequests(metrics: ApiMetrics): Koa.Middleware {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
-      ctx.state.log?.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, ...ctx.state.logFields }, 'request');
+      ctx.state.log?.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
     }
   };
 }

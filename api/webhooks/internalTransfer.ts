@@ -3,6 +3,7 @@ import { transactionExists } from '../../db/queries/apiReads';
 import { workflowIdForTransaction } from '../../domain/transactions';
 import { transferUpdateSignal } from '../../workflows/definitions';
 import { HttpError } from '../errors';
+import { addLogFields } from '../logFields';
 import type { WebhookDeps, WebhookResult } from './context';
 import { describeIssue, internalTransferData, type Envelope } from './schemas';
 import { WorkflowNotFoundError, recordInTemporal } from './temporalCalls';
@@ -16,7 +17,7 @@ export async function handleInternalTransfer(ctx: Context, envelope: Envelope, d
   // Not one of ours: nothing to tell anyone, and MoniMe must not keep redelivering it.
   if (!transactionId) return { status: 'ignored' };
   const workflowId = workflowIdForTransaction(transactionId);
-  ctx.state.logFields = { ...ctx.state.logFields, workflowId, transferId: transfer.id };
+  addLogFields(ctx, { workflowId, transferId: transfer.id });
   const status = envelope.event.name === 'internal_transfer.failed' ? 'failed' : 'completed';
   try {
     await recordInTemporal(

@@ -4,6 +4,7 @@ import { workflowIdForTransaction } from '../../domain/transactions';
 import type { ProcessTransactionInput } from '../../workflows/definitions';
 import { TransactionStatusKey } from '../../workflows/searchAttributes';
 import { HttpError } from '../errors';
+import { addLogFields } from '../logFields';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
 import { describeIssue, paymentCodeCompletedData, type Envelope } from './schemas';
 import { startWorkflowOnce } from './temporalCalls';
@@ -18,13 +19,13 @@ export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelop
   const { id: paymentCodeId, processedPaymentData } = parsed.data;
   const transactionId = processedPaymentData.paymentId;
   const workflowId = workflowIdForTransaction(transactionId);
-  ctx.state.logFields = { ...ctx.state.logFields, workflowId, transactionId };
+  addLogFields(ctx, { workflowId, transactionId });
 
   // The database only remembers payments whose workflows Temporal may have forgotten; when
   // it cannot answer, Temporal's own duplicate check still holds within retention, and the
   // workflow would find the row anyway: better to record the payment than to refuse it.
   const known = await transactionExists(deps.db, transactionId).catch((error: Error) => {
-    ctx.state.log?.warn({ err: error, transactionId }, 'duplicate pre-check failed; relying on Temporal');
+    ctx.state.log?.warn({ err: error }, 'duplicate pre-check failed; relying on Temporal');
     return false;
   });
   if (known) return { status: 'duplicate', workflowId };

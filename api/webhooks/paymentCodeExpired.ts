@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { ReleaseReservationInput } from '../../workflows/definitions';
 import { HttpError } from '../errors';
+import { addLogFields } from '../logFields';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
 import { describeIssue, paymentCodeExpiredData, type Envelope } from './schemas';
 import { startWorkflowOnce } from './temporalCalls';
@@ -10,7 +11,7 @@ export async function handlePaymentCodeExpired(ctx: Context, envelope: Envelope,
   const parsed = paymentCodeExpiredData.safeParse(envelope.data);
   if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error, 'data'));
   const workflowId = `payment-code-expired-${parsed.data.id}`;
-  ctx.state.logFields = { ...ctx.state.logFields, workflowId };
+  addLogFields(ctx, { workflowId });
   const settings = transactionSettings(deps.config);
   const input: ReleaseReservationInput = {
     paymentCodeId: parsed.data.id,

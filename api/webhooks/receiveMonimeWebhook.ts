@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { HttpError } from '../errors';
+import { addLogFields } from '../logFields';
 import type { WebhookDeps, WebhookResult } from './context';
 import { handleInternalTransfer } from './internalTransfer';
 import { handlePaymentCodeCompleted } from './paymentCodeCompleted';
@@ -31,11 +32,12 @@ function parseEnvelope(rawBody: Buffer): Envelope {
 export function receiveMonimeWebhook(deps: WebhookDeps) {
   return async (ctx: Context) => {
     const envelope = parseEnvelope(ctx.state.rawBody as Buffer);
-    ctx.state.logFields = { ...ctx.state.logFields, eventId: envelope.event.id, eventName: envelope.event.name };
+    addLogFields(ctx, { eventId: envelope.event.id, eventName: envelope.event.name });
     const handler = HANDLERS[envelope.event.name];
+    // Named before the handler runs, so a 503 is counted against the event it failed.
+    ctx.state.webhookEvent = handler ? envelope.event.name : 'other';
     const result: WebhookResult = handler ? await handler(ctx, envelope, deps) : { status: 'ignored' };
     ctx.state.webhookOutcome = result.status;
-    ctx.state.webhookEvent = handler ? envelope.event.name : 'other';
     ctx.status = 200;
     ctx.body = result;
   };
