@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger';
 import { createApiMetrics } from '../observability/metrics';
 import { connectClient, connectWorker } from '../temporal/connection';
 import { requireSearchAttributes } from '../temporal/searchAttributes';
+import { createReadiness } from './readiness';
 import type { WorkflowBundle } from '../workers/bundle';
 import { createWorkers, runWorkers } from '../workers/createWorkers';
 
@@ -91,16 +92,7 @@ export async function startFareflow(opts: {
       monime,
       logger: logger.child({ component: 'api' }),
       metrics: createApiMetrics(),
-      readiness: {
-        temporal: async () => {
-          await connection.withDeadline(Date.now() + 2_000, () => connection.workflowService.getSystemInfo({}));
-          return true;
-        },
-        postgres: async () => {
-          await db.query('SELECT 1');
-          return true;
-        },
-      },
+      readiness: createReadiness(connection, db),
     });
     limiterClose = () => app.limiter.close();
     api = await startApiServer(app, config.port);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../observability/logger';
 import { startFareflow } from '../../system/startFareflow';
@@ -71,5 +72,25 @@ describe('the test harness', () => {
     expect(await ready.json()).toEqual({ status: 'ready', temporal: true, postgres: true });
     const reservation = await stack.createCompanyRouteAndTicket();
     expect(reservation.ticketId).toMatch(/^tkt-/);
+  });
+
+  it('is not ready while PostgreSQL refuses connections, and ready again once it accepts them', async () => {
+    const database = new URL(stack.config.databaseUrl).pathname.slice(1);
+    const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    try {
+      // Unreachable as far as the API can tell: no new connection, and the open ones closed.
+      await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+      const down = await fetch(`${stack.apiUrl}/readyz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ status: 'not_ready', temporal: true, postgres: false });
+      expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const back = await fetch(`${stack.apiUrl}/readyz`);
+    expect(await back.json()).toEqual({ status: 'ready', temporal: true, postgres: true });
   });
 });
