@@ -1,12 +1,22 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * The SDK retries an unavailable server ten times, for seconds; a webhook waiting on that
+ * holds MoniMe's connection open for nothing, since MoniMe redelivers anyway. Three
+ * attempts ride out a blip (about 0.5 s) and then say 503.
+ */
+const GRPC_ATTEMPTS = 3;
 
 /** Client side (API, ops CLI, activities that signal): bounded so a down server fails fast. */
 export async function connectClient(address: string, namespace: string): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address, connectTimeout: CONNECT_TIMEOUT_MS });
+  const connection = await Connection.connect({
+    address,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: GRPC_ATTEMPTS }))],
+  });
   return { connection, client: new Client({ connection, namespace }) };
 }
 

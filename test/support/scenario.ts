@@ -40,11 +40,12 @@ export async function reserveTicket(stack: Stack, opts: { commissionBps: number;
 export async function postWebhook(
   stack: Stack,
   rawBody: string,
-  opts: { signature?: string; timestamp?: number; headers?: Record<string, string> } = {},
+  /** `apiUrl`: another API on the same stack (a separate process). */
+  opts: { signature?: string; timestamp?: number; headers?: Record<string, string>; apiUrl?: string } = {},
 ): Promise<{ status: number; body: unknown }> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = opts.signature ?? signMonimeWebhook(stack.config.monime.webhookSecrets[0], rawBody, timestamp);
-  const response = await fetch(`${stack.apiUrl}/webhooks/monime`, {
+  const response = await fetch(`${opts.apiUrl ?? stack.apiUrl}/webhooks/monime`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'monime-signature': signature, ...opts.headers },
     body: rawBody,
