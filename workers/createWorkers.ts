@@ -15,7 +15,9 @@ export async function createWorkers(opts: {
   workflowBundle: WorkflowBundle;
 }): Promise<Worker[]> {
   const { config, connection, activities } = opts;
+  const shutdown = shutdownTimes(config.transfers.attemptTimeoutSeconds);
   const main = await Worker.create({
+    ...shutdown,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -25,6 +27,7 @@ export async function createWorkers(opts: {
     maxCachedWorkflows: 2_000,
   });
   const transfers = await Worker.create({
+    ...shutdown,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.transferTaskQueue,
@@ -44,6 +47,16 @@ export async function createWorkers(opts: {
 export function transferRatePerSecond(perMinute: number): number {
   const burstAllowance = 3 * Math.ceil(perMinute / 60);
   return Math.max(perMinute - burstAllowance, 1) / 60;
+}
+
+/**
+ * On SIGTERM a worker stops polling and lets the activities it holds finish: no call to
+ * MoniMe or PostgreSQL outlives one attempt's timeout, so that is long enough to wait. Only
+ * past it are they cancelled (and retried elsewhere); the force time guarantees the process
+ * exits even then, before an orchestrator's SIGKILL would.
+ */
+export function shutdownTimes(attemptTimeoutSeconds: number): { shutdownGraceTime: number; shutdownForceTime: number } {
+  return { shutdownGraceTime: attemptTimeoutSeconds * 1_000, shutdownForceTime: attemptTimeoutSeconds * 1_000 + 10_000 };
 }
 
 /** Runs workers until `shutdown()`; in-flight activities finish or are retried elsewhere. */

@@ -1,4 +1,7 @@
-/** Issue 3: a worker SIGKILLed in the middle of 100 transfers, then restarted: all complete, one transfer each. */
+/**
+ * Issue 3: a worker SIGKILLed in the middle of 100 transfers, then restarted: all complete,
+ * one transfer each. Issue 6: a worker SIGTERMed mid-transfer finishes what it holds first.
+ */
 import { startStack, type Stack } from '../support/harness';
 import { allCompleted, ledgerTransfers, payAll, reserveMany } from '../support/payments';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
@@ -34,4 +37,30 @@ it('completes every transfer exactly once across a SIGKILL', async () => {
   expect(ledger.counts).toEqual(new Array(100).fill(1));
   expect(ledger.total).toBe(100 * net);
   process.stderr.write(`[worker crash] killed with ${atKill} of 100 transfers made; ${ledger.posts} POSTs; 100 transfers, once each\n`);
+  await worker.stop();
+  worker = null;
 }, 300_000);
+
+it('lets a SIGTERMed worker finish the transfers it has in flight: none needs a second POST', async () => {
+  // Each transfer call takes 1.5 s, so several are in flight when SIGTERM arrives.
+  stack.simulator.faults.set({ latencyMs: 1_500, latencyJitterMs: 0 });
+  const { codes, net } = await reserveMany(stack, 20);
+  worker = await startWorkerProcess(stack);
+  const paymentIds = await payAll(stack, codes);
+  const keys = paymentIds.map((id) => `fareflow-transfer-${id}`);
+  const inFlight = await waitFor(() => {
+    const received = keys.filter((key) => stack.simulator.ledger.postsByIdempotencyKey(key) > 0);
+    return received.length >= 5 ? received : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 20, what: '5 transfer calls under way' });
+  await worker.stop();
+  expect(worker.child.exitCode).toBe(0);
+
+  worker = await startWorkerProcess(stack);
+  await allCompleted(stack, paymentIds, 120_000);
+  // An abandoned call would have timed out (3 s) and been asked again by the next worker.
+  for (const key of inFlight) expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
+  const ledger = ledgerTransfers(stack, paymentIds);
+  expect(ledger.counts).toEqual(new Array(20).fill(1));
+  expect(ledger.total).toBe(20 * net);
+  process.stderr.write(`[worker sigterm] ${inFlight.length} transfer calls in flight at SIGTERM, each finished by that worker with one POST; 20 transfers, once each\n`);
+}, 240_000);
