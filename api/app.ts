@@ -34,7 +34,8 @@ export interface ApiDeps {
 
 export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter } {
   const { config } = deps;
-  const app = new Koa({ proxy: false });
+  // Only the address the balancer itself appended can be trusted; earlier entries are the caller's to forge.
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
   const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl, max: config.rejectedRequestsPerMinute });
 
   app.use(assignRequestId(deps.logger));

@@ -50,7 +50,8 @@ const envSchema = z.object({
   AUDIT_FLUSH_MS: positiveInt(2000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
   REDIS_URL: optionalString,
-  REJECTED_REQUESTS_PER_MINUTE: positiveInt(1_000),
+  REJECTED_REQUESTS_PER_MINUTE: positiveInt(120),
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('false')).transform((value) => value === 'true' || value === '1'),
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATA_DIR: optionalString,
@@ -67,6 +68,8 @@ export interface Config {
   redisUrl?: string;
   /** Failed signature or token checks one address may make per minute before it gets 429. */
   rejectedRequestsPerMinute: number;
+  /** Behind a load balancer: the caller's address is the last X-Forwarded-For entry, which the balancer appended. */
+  trustProxy: boolean;
   temporal: {
     /** Unset: the embedded dev server is started on `devPort`/`uiPort`. */
     address?: string;
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
     redisUrl: e.REDIS_URL,
     rejectedRequestsPerMinute: e.REJECTED_REQUESTS_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -19,7 +19,7 @@ export function createRejectionLimiter(opts: { redisUrl?: string; max?: number; 
     driver: redis ? 'redis' : 'memory',
     db: redis ?? new Map(),
     duration: opts.durationMs ?? 60_000,
-    max: opts.max ?? 1_000,
+    max: opts.max ?? 120,
     id: (ctx) => ctx.ip,
     errorMessage: 'too many rejected requests from this address',
     disableHeader: false,

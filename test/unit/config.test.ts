@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(config.monime.webhookSecrets).toEqual(['new-secret', 'old-secret']);
   });
 
+  it('limits rejected callers tightly by default, and trusts a proxy only when told', () => {
+    expect(loadConfig({})).toMatchObject({ rejectedRequestsPerMinute: 120, trustProxy: false, webhookBodyLimitBytes: 256 * 1024 });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ REJECTED_REQUESTS_PER_MINUTE: '0' })).toThrow(/REJECTED_REQUESTS_PER_MINUTE/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
