@@ -35,7 +35,11 @@ export async function handleInternalTransfer(ctx: Context, envelope: Envelope, d
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     // The transaction already finished (it learned the outcome by polling): nothing left to
     // tell it. A transaction we never had is not a duplicate of anything.
-    return (await transactionExists(deps.db, transactionId)) ? { status: 'duplicate', workflowId } : { status: 'ignored' };
+    const known = await transactionExists(deps.db, transactionId).catch(() => {
+      // Unknown either way: MoniMe must deliver again, as it would after any outage.
+      throw new HttpError(503, 'database unavailable; nothing was recorded, deliver again');
+    });
+    return known ? { status: 'duplicate', workflowId } : { status: 'ignored' };
   }
   return { status: 'accepted', workflowId };
 }

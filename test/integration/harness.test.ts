@@ -7,6 +7,7 @@ import { createLogger } from '../../observability/logger';
 import { startFareflow } from '../../system/startFareflow';
 import { MissingSearchAttributes } from '../../temporal/searchAttributes';
 import { startStack, type Stack } from '../support/harness';
+import { postWebhook } from '../support/scenario';
 import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
@@ -86,6 +87,17 @@ describe('the test harness', () => {
       expect(down.status).toBe(503);
       expect(await down.json()).toEqual({ status: 'not_ready', temporal: true, postgres: false });
       expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+      // A transfer update whose transaction only the database could place: MoniMe must deliver again.
+      const update = await postWebhook(
+        stack,
+        JSON.stringify({
+          apiVersion: 'caph.2025-08-23',
+          event: { id: 'evt-db-down', name: 'internal_transfer.completed', timestamp: new Date().toISOString() },
+          object: { id: 'trn-db-down', type: 'internal_transfer' },
+          data: { id: 'trn-db-down', status: 'completed', metadata: { transactionId: 'pay-db-down' } },
+        }),
+      );
+      expect(update).toEqual({ status: 503, body: { error: 'database unavailable; nothing was recorded, deliver again' } });
     } finally {
       await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
       await admin.end();
