@@ -1,6 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import type { Readiness } from '../api/routes/health';
 import type { Db } from '../db/pool';
+import { withinDeadline } from './withinDeadline';
 
 /**
  * /readyz must answer while a dependency hangs (a blackholed host, a full pool), or the
@@ -12,14 +13,6 @@ export function createReadiness(connection: Connection, db: Db, deadlineMs = 2_0
       await connection.withDeadline(Date.now() + deadlineMs, () => connection.workflowService.getSystemInfo({}));
       return true;
     },
-    postgres: () => withinDeadline(db.query('SELECT 1').then(() => true), deadlineMs),
+    postgres: () => withinDeadline(db.query('SELECT 1').then(() => true), deadlineMs, () => new Error(`no answer within ${deadlineMs} ms`)),
   };
-}
-
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import type { WebhookDeps } from './context';
+import { withinDeadline } from '../../system/withinDeadline';
 import { HttpError } from '../errors';
 
 const TEMPORAL_DEADLINE_MS = 5_000;
@@ -13,18 +14,17 @@ export { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError };
  */
 export async function recordInTemporal<T>(temporal: Client, call: () => Promise<T>, observe: (seconds: number) => void): Promise<T> {
   const started = process.hrtime.bigint();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HttpError(503, 'Temporal did not answer in time; nothing was recorded, deliver again')), TEMPORAL_DEADLINE_MS);
-  });
   try {
     // The gRPC deadline cancels the call itself; the timer is the backstop while connecting.
-    return await Promise.race([temporal.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call), deadline]);
+    return await withinDeadline(
+      temporal.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call),
+      TEMPORAL_DEADLINE_MS,
+      () => new HttpError(503, 'Temporal did not answer in time; nothing was recorded, deliver again'),
+    );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowNotFoundError || error instanceof HttpError) throw error;
     throw new HttpError(503, `Temporal unavailable; nothing was recorded, deliver again (${(error as Error).message?.slice(0, 200)})`);
   } finally {
-    clearTimeout(timer);
     observe(Number(process.hrtime.bigint() - started) / 1e9);
   }
 }
