@@ -1,17 +1,18 @@
-import { auditShardFor } from '../domain/transactions';
-import { auditBatcherWorkflowId } from '../domain/taskQueues';
+import {
+  auditBatcherWorkflowId,
+  auditEventsSignal,
+  auditShardFor,
+  workflowTypes,
+  type AuditActivities,
+  type AuditBatcherInput,
+  type AuditBatcherWorkflow,
+  type AuditEvent,
+  type PublishAuditEventsInput,
+} from '../contract';
 import { insertAuditEvents } from '../db/queries/audit';
-import { auditEventsSignal, type AuditBatcherInput, type AuditEvent } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 
-export interface PublishAuditEventsInput {
-  events: AuditEvent[];
-  shards: number;
-  batchSize: number;
-  flushMs: number;
-}
-
-export function createAuditActivities({ db, temporal, taskQueue }: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue'>) {
+export function createAuditActivities({ db, temporal, taskQueue }: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue'>): AuditActivities {
   return {
     /**
      * Delivers events to their batcher, starting it if it is not running. Workflows call
@@ -26,7 +27,7 @@ export function createAuditActivities({ db, temporal, taskQueue }: Pick<Activity
       await Promise.all(
         [...byShard].map(([shard, events]) => {
           const batcherInput: AuditBatcherInput = { shard, batchSize: input.batchSize, flushMs: input.flushMs };
-          return temporal.workflow.signalWithStart('auditBatcher', {
+          return temporal.workflow.signalWithStart<AuditBatcherWorkflow, [AuditEvent[]]>(workflowTypes.auditBatcher, {
             workflowId: auditBatcherWorkflowId(taskQueue, shard),
             taskQueue,
             args: [batcherInput],

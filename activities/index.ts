@@ -1,3 +1,4 @@
+import type { FareflowActivities } from '../contract';
 import { createAuditActivities } from './audit';
 import type { ActivityDeps } from './deps';
 import { createPaymentActivities } from './payments';
@@ -5,7 +6,7 @@ import { createTransferActivities } from './transfers';
 
 export type { ActivityDeps } from './deps';
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): FareflowActivities {
   return {
     ...createPaymentActivities(deps),
     ...createTransferActivities(deps),
@@ -13,4 +14,4 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = FareflowActivities;

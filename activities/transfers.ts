@@ -1,24 +1,8 @@
-import type { Money } from '../domain/money';
-import { transferIdempotencyKey } from '../domain/transactions';
-import { recordTransferIntent, recordTransferState, type TransferRowStatus } from '../db/queries/transfers';
+import { transferIdempotencyKey, type CheckTransferInput, type RequestTransferInput, type TransferActivities, type TransferState, type TransferUpdateRecord } from '../contract';
+import { recordTransferIntent, recordTransferState } from '../db/queries/transfers';
 import { MonimeError, monimeErrorToApplicationFailure } from '../monime/errors';
 import type { InternalTransfer } from '../monime/types';
 import type { ActivityDeps } from './deps';
-
-export interface RequestTransferInput {
-  transactionId: string;
-  /** 0 for the first transfer; a later round only after MoniMe reported the earlier one failed. */
-  round: number;
-  net: Money;
-  destinationAccountId: string;
-}
-
-export interface TransferState {
-  transferId: string | null;
-  status: TransferRowStatus;
-  failureReason: string | null;
-  idempotencyKey: string;
-}
 
 /** MoniMe failures become Temporal failures that say whether a retry can help. */
 async function callMonime<T>(call: () => Promise<T>): Promise<T> {
@@ -37,7 +21,7 @@ const stateOf = (transfer: InternalTransfer, idempotencyKey: string): TransferSt
   idempotencyKey,
 });
 
-export function createTransferActivities({ db, monime, platformFinancialAccountId }: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>) {
+export function createTransferActivities({ db, monime, platformFinancialAccountId }: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>): TransferActivities {
   return {
     /**
      * Moves `net` to the company. The idempotency key depends on the transaction (and
@@ -83,7 +67,7 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
     },
 
     /** The polling fallback when no internal_transfer.* webhook arrives. */
-    async checkTransfer(input: { transactionId: string; round: number; transferId: string }): Promise<TransferState> {
+    async checkTransfer(input: CheckTransferInput): Promise<TransferState> {
       const transfer = await callMonime(() => monime.getInternalTransfer(input.transferId));
       const state = stateOf(transfer, transferIdempotencyKey(input.transactionId, input.round));
       await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: state.transferId, status: state.status, failureReason: state.failureReason });
@@ -91,7 +75,7 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
     },
 
     /** Stores what an internal_transfer.* webhook said. */
-    async recordTransferUpdate(input: { transactionId: string; round: number; transferId: string; status: TransferRowStatus; failureReason: string | null }): Promise<void> {
+    async recordTransferUpdate(input: TransferUpdateRecord): Promise<void> {
       await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: input.transferId, status: input.status, failureReason: input.failureReason });
     },
   };

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../config';
 import { migrate } from '../db/migrate';
-import { auditBatcherWorkflowId } from '../domain/taskQueues';
+import { auditBatcherWorkflowId, batcherStatsQuery } from '../contract';
 import { signMonimeWebhook } from '../monime/signature';
 import { createLogger } from '../observability/logger';
 import { startSimulator } from '../simulator';
@@ -21,7 +21,6 @@ import { ensureTemporalCli } from '../temporal/cli';
 import { startDevServer } from '../temporal/devServer';
 import { bundleWorkflows } from '../workers/bundle';
 import { installWorkerRuntime } from '../workers/runtime';
-import { batcherStatsQuery } from '../workflows/definitions';
 import { benchSettings } from './settings';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { transferTaskQueueFor } from '../domain/taskQueues';
+import { transferTaskQueueFor } from '../contract';
 import { faultConfigSchema, type FaultConfig } from '../simulator/faults';
 
 /**

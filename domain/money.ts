@@ -1,8 +1,3 @@
-/** Amounts are integers in minor units (e.g. cents of SLE); never floats. */
-export interface Money {
-  currency: string;
-  value: number;
-}
 
 /**
  * commission = round_half_up(amount × bps / 10000), in integer arithmetic so that

@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES } from '../contract';
 
 type Wanted = Readonly<Record<string, string>>;
 

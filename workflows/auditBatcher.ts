@@ -1,8 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { auditEventsSignal, batcherStatsQuery, type AuditBatcherInput, type AuditEvent } from './definitions';
+import { auditEventsSignal, batcherStatsQuery, type AuditActivities, type AuditBatcherInput, type AuditEvent } from '../contract';
 
-const { writeAuditBatch } = proxyActivities<Activities>({
+const { writeAuditBatch } = proxyActivities<Pick<AuditActivities, 'writeAuditBatch'>>({
   startToCloseTimeout: '30 seconds',
   // No attempt limit: an event, once signalled, is written or the batcher waits.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },

@@ -3,15 +3,10 @@
  * deterministic ids and hands them to the shard's batcher by signal.
  */
 import { CancellationScope, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { auditShardFor } from '../domain/transactions';
-import { auditBatcherWorkflowId } from '../domain/taskQueues';
-import { auditEventsSignal, type AuditEvent, type TransactionSettings } from './definitions';
-
-type AuditSettings = Pick<TransactionSettings, 'auditShards' | 'auditBatchSize' | 'auditFlushMs'>;
+import { auditBatcherWorkflowId, auditEventsSignal, auditShardFor, type AuditActivities, type AuditEvent, type AuditSettings } from '../contract';
 
 // Only used when the batcher is not running; a signal-with-start needs a client.
-const { publishAuditEvents } = proxyActivities<Activities>({
+const { publishAuditEvents } = proxyActivities<Pick<AuditActivities, 'publishAuditEvents'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

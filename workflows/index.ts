@@ -1,4 +1,16 @@
-// The workflow bundle's entry point: every workflow type the workers run.
-export { processTransaction } from './processTransaction';
-export { releaseReservation } from './releaseReservation';
-export { auditBatcher } from './auditBatcher';
+// The workflow bundle's entry point: every workflow type the workers run, under the names
+// clients start them by (contract/workflows.ts).
+import type { FareflowWorkflows } from '../contract';
+import { auditBatcher } from './auditBatcher';
+import { processTransaction } from './processTransaction';
+import { releaseReservation } from './releaseReservation';
+
+export { auditBatcher, processTransaction, releaseReservation };
+
+/** Fails the build when a workflow's name or signature drifts from what clients start. */
+type Implements<T extends FareflowWorkflows> = T;
+export type ImplementedWorkflows = Implements<{
+  auditBatcher: typeof auditBatcher;
+  processTransaction: typeof processTransaction;
+  releaseReservation: typeof releaseReservation;
+}>;

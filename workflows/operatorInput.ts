@@ -4,7 +4,7 @@
  * payload would fail every replay of the history that holds it, and a typo such as
  * `"decision":"approve"` must never read as an acceptance.
  */
-import type { CancelNote, ResolveDecision, RetryTransferRequest, TransferUpdate } from './definitions';
+import type { CancelNote, ResolveDecision, RetryTransferRequest, TransferUpdate } from '../contract';
 
 const DECISIONS = new Set(['accept', 'reject']);
 const TRANSFER_STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);

@@ -13,27 +13,31 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TransferState } from '../activities/transfers';
-import type { TransactionFacts } from '../db/queries/payments';
-import type { AttentionReason, TransactionStatus } from '../domain/transactions';
-import { transferIdempotencyKey } from '../domain/transactions';
-import { transferTaskQueueFor } from '../domain/taskQueues';
-import { AuditTrail } from './auditTrail';
 import {
-  cancelNoteSignal,
-  resolveSignal,
-  retryTransferSignal,
-  statusQuery,
-  transferUpdateSignal,
+  AmountMinorKey,
+  type AttentionReason,
+  AttentionReasonKey,
   type CancelNote,
+  cancelNoteSignal,
+  CompanyIdKey,
   type ProcessTransactionInput,
   type ResolveDecision,
+  resolveSignal,
   type RetryTransferRequest,
+  retryTransferSignal,
+  statusQuery,
+  type TransactionFacts,
+  type TransactionStatus,
+  TransactionStatusKey,
   type TransactionStatusView,
+  transferIdempotencyKey,
+  type TransferState,
+  transferTaskQueueFor,
   type TransferUpdate,
-} from './definitions';
+  transferUpdateSignal,
+} from '../contract';
+import { AuditTrail } from './auditTrail';
 import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from './operatorInput';
-import { AmountMinorKey, AttentionReasonKey, CompanyIdKey, TransactionStatusKey } from './searchAttributes';
 
 // Database writes: quick, idempotent, and worth retrying for as long as it takes.
 const DB_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;

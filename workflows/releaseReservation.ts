@@ -1,10 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ReleaseReservationResult } from '../db/queries/payments';
+import type { PaymentActivities, ReleaseReservationInput, ReleaseReservationResult } from '../contract';
 import { AuditTrail } from './auditTrail';
-import type { ReleaseReservationInput } from './definitions';
 
-const { releaseReservation: releaseInDatabase } = proxyActivities<Activities>({
+const { releaseReservation: releaseInDatabase } = proxyActivities<Pick<PaymentActivities, 'releaseReservation'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

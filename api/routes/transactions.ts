@@ -3,8 +3,7 @@ import type { Client } from '@temporalio/client';
 import { findTransaction } from '../../db/queries/apiReads';
 import { listAuditTrail } from '../../db/queries/audit';
 import type { Db } from '../../db/pool';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { AttentionReasonKey, CompanyIdKey, TransactionStatusKey } from '../../workflows/searchAttributes';
+import { AttentionReasonKey, CompanyIdKey, TransactionStatusKey, workflowIdForTransaction, workflowTypes } from '../../contract';
 import { notFound } from './validate';
 
 const DESCRIBE_DEADLINE_MS = 3_000;
@@ -19,7 +18,7 @@ async function fromWorkflow(temporal: Client, transactionId: string) {
   const workflowId = workflowIdForTransaction(transactionId);
   try {
     const described = await temporal.connection.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).describe());
-    if (described.type !== 'processTransaction') return null;
+    if (described.type !== workflowTypes.processTransaction) return null;
     const memo = (described.memo ?? {}) as { amount?: { currency: string; value: number }; paymentCodeId?: string };
     return {
       id: transactionId,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db/pool';
 import type { ApiMetrics } from '../../observability/metrics';
-import type { TransactionSettings } from '../../workflows/definitions';
+import type { TransactionSettings } from '../../contract';
 
 export interface WebhookDeps {
   config: Config;

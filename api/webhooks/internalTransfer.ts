@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
 import { transactionExists } from '../../db/queries/apiReads';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { transferUpdateSignal } from '../../workflows/definitions';
+import { transferUpdateSignal, workflowIdForTransaction } from '../../contract';
 import { HttpError } from '../errors';
 import { addLogFields } from '../logFields';
 import type { WebhookDeps, WebhookResult } from './context';

@@ -1,8 +1,6 @@
 import type { Context } from 'koa';
 import { transactionExists } from '../../db/queries/apiReads';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import type { ProcessTransactionInput } from '../../workflows/definitions';
-import { TransactionStatusKey } from '../../workflows/searchAttributes';
+import { TransactionStatusKey, workflowIdForTransaction, workflowTypes, type ProcessTransactionInput } from '../../contract';
 import { HttpError } from '../errors';
 import { addLogFields } from '../logFields';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
@@ -40,9 +38,11 @@ export async function handlePaymentCodeCompleted(ctx: Context, envelope: Envelop
   };
   // The memo lets GET /api/transactions/:id describe the payment before its row exists,
   // without asking a worker.
-  const status = await startWorkflowOnce(deps, 'processTransaction', workflowId, [input], [{ key: TransactionStatusKey, value: 'processing' }], {
-    amount: processedPaymentData.amount,
-    paymentCodeId,
+  const status = await startWorkflowOnce(deps, workflowTypes.processTransaction, {
+    workflowId,
+    args: [input],
+    typedSearchAttributes: [{ key: TransactionStatusKey, value: 'processing' }],
+    memo: { amount: processedPaymentData.amount, paymentCodeId },
   });
   return { status, workflowId };
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { ReleaseReservationInput } from '../../workflows/definitions';
+import { workflowIdForExpiredCode, workflowTypes, type ReleaseReservationInput } from '../../contract';
 import { HttpError } from '../errors';
 import { addLogFields } from '../logFields';
 import { transactionSettings, type WebhookDeps, type WebhookResult } from './context';
@@ -10,7 +10,7 @@ import { startWorkflowOnce } from './temporalCalls';
 export async function handlePaymentCodeExpired(ctx: Context, envelope: Envelope, deps: WebhookDeps): Promise<WebhookResult> {
   const parsed = paymentCodeExpiredData.safeParse(envelope.data);
   if (!parsed.success) throw new HttpError(400, describeIssue(parsed.error, 'data'));
-  const workflowId = `payment-code-expired-${parsed.data.id}`;
+  const workflowId = workflowIdForExpiredCode(parsed.data.id);
   addLogFields(ctx, { workflowId });
   const settings = transactionSettings(deps.config);
   const input: ReleaseReservationInput = {
@@ -19,6 +19,6 @@ export async function handlePaymentCodeExpired(ctx: Context, envelope: Envelope,
     occurredAt: envelope.event.timestamp,
     settings: { auditShards: settings.auditShards, auditBatchSize: settings.auditBatchSize, auditFlushMs: settings.auditFlushMs },
   };
-  const status = await startWorkflowOnce(deps, 'releaseReservation', workflowId, [input]);
+  const status = await startWorkflowOnce(deps, workflowTypes.releaseReservation, { workflowId, args: [input] });
   return { status, workflowId };
 }

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import type { FareflowWorkflows } from '../../contract';
 import type { WebhookDeps } from './context';
 import { withinDeadline } from '../../system/withinDeadline';
 import { HttpError } from '../errors';
@@ -33,26 +34,20 @@ export async function recordInTemporal<T>(temporal: Client, call: () => Promise<
  * Starts a workflow whose id may exist at most once, ever (reuse and conflict both refused):
  * 'duplicate' when it already does, 'accepted' once Temporal has durably recorded the start.
  */
-export async function startWorkflowOnce(
+export async function startWorkflowOnce<K extends keyof FareflowWorkflows>(
   deps: WebhookDeps,
-  workflowType: string,
-  workflowId: string,
-  args: unknown[],
-  typedSearchAttributes: SearchAttributePair[] = [],
-  memo?: Record<string, unknown>,
+  workflowType: K,
+  start: { workflowId: string; args: Parameters<FareflowWorkflows[K]>; typedSearchAttributes?: SearchAttributePair[]; memo?: Record<string, unknown> },
 ): Promise<'accepted' | 'duplicate'> {
   try {
     await recordInTemporal(
       deps.temporal,
       () =>
-        deps.temporal.workflow.start(workflowType, {
-          workflowId,
+        deps.temporal.workflow.start<FareflowWorkflows[K]>(workflowType, {
+          ...start,
           taskQueue: deps.config.temporal.taskQueue,
-          args,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          typedSearchAttributes,
-          memo,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
     );

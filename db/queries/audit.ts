@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../workflows/definitions';
+import type { AuditEvent } from '../../contract';
 import type { Db } from '../pool';
 
 /**

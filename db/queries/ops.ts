@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { OperatorActionKind } from '../../contract';
 import type { Db } from '../pool';
 
 export interface UnsentOperatorAction {
   transactionId: string;
-  kind: 'resolve' | 'retryTransfer' | 'cancel';
+  kind: OperatorActionKind;
   operator: string;
   note?: string;
   decision?: string;

@@ -1,30 +1,16 @@
 import type { PoolClient } from 'pg';
-import { splitPayment, type Money } from '../../domain/money';
-import type { AttentionReason, TransactionStatus } from '../../domain/transactions';
+import type {
+  AcceptOutcome,
+  ApplyPaymentInput,
+  ApplyPaymentResult,
+  AttentionReason,
+  ReleasedTicket,
+  ReleaseReservationResult,
+  TransactionFacts,
+  TransactionStatus,
+} from '../../contract';
+import { splitPayment } from '../../domain/money';
 import type { Db } from '../pool';
-
-export interface ApplyPaymentInput {
-  transactionId: string;
-  workflowId: string;
-  eventId: string;
-  paymentCodeId: string;
-  amount: Money;
-}
-
-export interface TransactionFacts {
-  transactionId: string;
-  status: TransactionStatus;
-  reason: AttentionReason | null;
-  ticketId: string | null;
-  companyId: string | null;
-  commission: number | null;
-  net: number | null;
-  destinationAccountId: string | null;
-  /** The price the payment code asked for: what an operator weighs a mismatch against. */
-  expectedAmount: Money | null;
-}
-
-export type ApplyPaymentResult = TransactionFacts & { outcome: 'applied' | 'needs_attention' };
 
 async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
@@ -157,8 +143,6 @@ async function issueTicket(
   );
 }
 
-export type AcceptOutcome = { accepted: true; facts: TransactionFacts } | { accepted: false; refusal: string };
-
 /**
  * An operator accepts a payment that could not be applied as it came: the ticket is
  * issued for the amount actually paid. Refused where there is no reservation to honour
@@ -228,7 +212,7 @@ export async function setTransactionStatus(
  * Gives a cancelled transaction's seat back: the ticket it issued (or held) is cancelled.
  * Returns the ticket's status before, for the audit trail.
  */
-export async function releaseTicketOfTransaction(db: Db, transactionId: string): Promise<{ ticketId: string | null; before: string | null }> {
+export async function releaseTicketOfTransaction(db: Db, transactionId: string): Promise<ReleasedTicket> {
   return inTransaction(db, async (client) => {
     const { rows } = await client.query(
       `SELECT tk.id, tk.status, tk.transaction_id
@@ -245,12 +229,6 @@ export async function releaseTicketOfTransaction(db: Db, transactionId: string):
     }
     return { ticketId: ticket.id, before: ticket.status };
   });
-}
-
-export interface ReleaseReservationResult {
-  outcome: 'released' | 'already_paid' | 'already_released' | 'unknown_payment_code';
-  ticketId: string | null;
-  companyId: string | null;
 }
 
 /** payment_code.expired: the seat goes back on sale unless the customer paid in time. */

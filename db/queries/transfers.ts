@@ -1,6 +1,5 @@
+import type { TransferStatus } from '../../contract';
 import type { Db } from '../pool';
-
-export type TransferRowStatus = 'requested' | 'pending' | 'processing' | 'completed' | 'failed';
 
 export interface TransferIntent {
   transactionId: string;
@@ -17,7 +16,7 @@ export interface TransferRow {
   idempotencyKey: string;
   round: number;
   monimeTransferId: string | null;
-  status: TransferRowStatus;
+  status: TransferStatus;
   amountMinor: number;
   failureReason: string | null;
 }
@@ -46,7 +45,7 @@ export async function recordTransferState(
   db: Db,
   transactionId: string,
   round: number,
-  state: { monimeTransferId: string | null; status: TransferRowStatus; failureReason?: string | null },
+  state: { monimeTransferId: string | null; status: TransferStatus; failureReason?: string | null },
 ): Promise<void> {
   // Never move a final status backwards (a late `pending` poll after the completion webhook).
   await db.query(
@@ -70,7 +69,7 @@ function toTransferRow(row: Record<string, unknown>): TransferRow {
     idempotencyKey: row.idempotency_key as string,
     round: row.round as number,
     monimeTransferId: (row.monime_transfer_id as string | null) ?? null,
-    status: row.status as TransferRowStatus,
+    status: row.status as TransferStatus,
     amountMinor: Number(row.amount_minor),
     failureReason: (row.failure_reason as string | null) ?? null,
   };

@@ -1,5 +1,4 @@
-import { auditBatcherWorkflowId } from '../../domain/taskQueues';
-import { batcherStatsQuery } from '../../workflows/definitions';
+import { auditBatcherWorkflowId, batcherStatsQuery } from '../../contract';
 import type { OpsContext } from '../context';
 import { print, table } from '../format';
 

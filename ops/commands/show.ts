@@ -1,7 +1,6 @@
 import { findTransaction } from '../../db/queries/apiReads';
 import { listAuditTrail } from '../../db/queries/audit';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { statusQuery } from '../../workflows/definitions';
+import { statusQuery, workflowIdForTransaction } from '../../contract';
 import { OpsError, type OpsContext } from '../context';
 import { print, table } from '../format';
 

@@ -1,7 +1,13 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { recordUnsentOperatorAction, transactionStatusOf, type UnsentOperatorAction } from '../../db/queries/ops';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { cancelNoteSignal, resolveSignal, retryTransferSignal, statusQuery, type TransactionStatusView } from '../../workflows/definitions';
+import {
+  cancelNoteSignal,
+  resolveSignal,
+  retryTransferSignal,
+  statusQuery,
+  type TransactionStatusView,
+  workflowIdForTransaction,
+} from '../../contract';
 import { OpsError, type OpsContext } from '../context';
 import { print } from '../format';
 

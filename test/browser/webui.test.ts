@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { workflowIdForTransaction } from '../../domain/transactions';
+import { workflowIdForTransaction } from '../../contract';
 import { CHROMIUM_ARGS, ensureChromium } from '../support/chromium';
 import { startStack, type Stack } from '../support/harness';
 import { reserveTicket } from '../support/scenario';

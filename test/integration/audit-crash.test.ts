@@ -1,6 +1,6 @@
 /** Issue 4: a worker killed with SIGKILL in the middle of flushing loses and doubles no audit event. */
 import { randomUUID } from 'node:crypto';
-import { batcherStatsQuery } from '../../workflows/definitions';
+import { batcherStatsQuery } from '../../contract';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { startStack, type Stack } from '../support/harness';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';

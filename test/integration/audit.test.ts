@@ -3,8 +3,7 @@
  * multi-row INSERT per batch — no event lost or doubled, also across continue-as-new.
  */
 import { randomUUID } from 'node:crypto';
-import { auditBatcherWorkflowId } from '../../domain/taskQueues';
-import { batcherStatsQuery, type AuditBatcherStats } from '../../workflows/definitions';
+import { type AuditBatcherStats, auditBatcherWorkflowId, batcherStatsQuery } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { reserveTicket } from '../support/scenario';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { DEV_API_TOKEN } from '../../config';
 import { DEMO_ROUTE_ID } from '../../db/queries/seed';
-import { workflowIdForTransaction } from '../../domain/transactions';
+import { workflowIdForTransaction } from '../../contract';
 import { connectClient } from '../../temporal/connection';
 import { portIsFree } from '../../temporal/ports';
 import { freePort } from '../support/freePort';

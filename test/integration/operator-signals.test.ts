@@ -6,8 +6,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { listAuditTrail } from '../../db/queries/audit';
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { cancelNoteSignal, resolveSignal, retryTransferSignal, statusQuery } from '../../workflows/definitions';
+import { cancelNoteSignal, resolveSignal, retryTransferSignal, statusQuery, workflowIdForTransaction } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { runOps } from '../support/opsCli';
 import { reserveTicket } from '../support/scenario';

@@ -2,8 +2,7 @@
  * Issue 5: stuck detection. A transfer that stays `pending` with no webhook is not a
  * failure, yet after STALL_TIMEOUT_SECONDS the transaction must surface for an operator.
  */
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { retryTransferSignal, statusQuery } from '../../workflows/definitions';
+import { retryTransferSignal, statusQuery, workflowIdForTransaction } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { runOps } from '../support/opsCli';
 import { reserveTicket } from '../support/scenario';

@@ -2,8 +2,7 @@
  * Issue 5: operators find stuck transactions and fix them with the ops CLI (a subprocess,
  * as an operator runs it) — on real Temporal, PostgreSQL and the simulator over HTTP.
  */
-import { workflowIdForTransaction } from '../../domain/transactions';
-import { resolveSignal, statusQuery } from '../../workflows/definitions';
+import { resolveSignal, statusQuery, workflowIdForTransaction } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { runOps } from '../support/opsCli';
 import { reserveTicket } from '../support/scenario';

@@ -3,9 +3,8 @@
  * real HTTP (API, simulator and its webhooks).
  */
 import { transactionSettings } from '../../api/webhooks/context';
-import { transferIdempotencyKey } from '../../domain/transactions';
+import { type ProcessTransactionInput, transferIdempotencyKey } from '../../contract';
 import { signMonimeWebhook } from '../../monime/signature';
-import type { ProcessTransactionInput } from '../../workflows/definitions';
 import { startStack, type Stack } from '../support/harness';
 import { waitFor } from '../support/waitFor';
 import { reserveTicket, postWebhook, type Reservation } from '../support/scenario';

@@ -7,9 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { auditBatcherWorkflowId } from '../../domain/taskQueues';
-import { auditShardFor } from '../../domain/transactions';
-import { resolveSignal, retryTransferSignal } from '../../workflows/definitions';
+import { auditBatcherWorkflowId, auditShardFor, resolveSignal, retryTransferSignal } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { reserveTicket } from '../support/scenario';

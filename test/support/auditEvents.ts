@@ -1,5 +1,5 @@
 import type { Stack } from './harness';
-import { auditEventsSignal, type AuditBatcherInput, type AuditEvent } from '../../workflows/definitions';
+import { auditEventsSignal, type AuditBatcherInput, type AuditEvent } from '../../contract';
 
 export function syntheticEvents(entityId: string, count: number, from = 1): AuditEvent[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -3,7 +3,7 @@ import { quietTestRuntime } from './quietRuntime';
 import { loadConfig } from '../../config';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { bundleWorkflows } from '../../workers/bundle';
-import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../workflows/searchAttributes';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../contract';
 import { freePort } from './freePort';
 import { WORKFLOW_BUNDLE_FILE } from './testServer';
 

@@ -1,6 +1,7 @@
 /**
  * Typed search-attribute keys. Built as plain objects (the shape `defineSearchAttributeKey`
  * returns) so workflow code needs nothing but types from @temporalio/common.
+ * Contract §4 names TransactionStatus and CompanyId; the other two are ours.
  */
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 
@@ -10,3 +11,11 @@ export const AttentionReasonKey: SearchAttributeKey<'KEYWORD'> = { name: 'Attent
 export const AmountMinorKey: SearchAttributeKey<'INT'> = { name: 'AmountMinor', type: 'INT' };
 
 export const ALL_SEARCH_ATTRIBUTE_KEYS = [TransactionStatusKey, CompanyIdKey, AttentionReasonKey, AmountMinorKey];
+
+/** The same attributes by name and CLI type, as `temporal operator search-attribute create` takes them. */
+export const SEARCH_ATTRIBUTES = {
+  TransactionStatus: 'Keyword',
+  CompanyId: 'Keyword',
+  AttentionReason: 'Keyword',
+  AmountMinor: 'Int',
+} as const;
