@@ -5,7 +5,7 @@ import { faultConfigSchema, type FaultConfig } from '../simulator/faults';
 
 /**
  * The one place that reads the environment. Everything else receives a `Config`.
- * Names and defaults of the contract's variables are fixed by shared/CONTRACT.md §1.
+ * Names and defaults of the contract's variables are fixed by docs/CONTRACT.md §1.
  */
 
 export const DEV_WEBHOOK_SECRET = 'whsec_fareflow_dev_only';
