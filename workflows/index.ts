@@ -2,8 +2,8 @@
 // clients start them by (contract/workflows.ts).
 import type { FareflowWorkflows } from '../contract';
 import { auditBatcher } from './auditBatcher';
-import { processTransaction } from './processTransaction';
 import { releaseReservation } from './releaseReservation';
+import { processTransaction } from './transaction/processTransaction';
 
 export { auditBatcher, processTransaction, releaseReservation };
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { LOCAL_DB_ACTIVITIES_PATCH } from '../../workflows/processTransaction';
+import { LOCAL_DB_ACTIVITIES_PATCH } from '../../workflows/transaction/activities';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 

@@ -1,0 +1,58 @@
+/**
+ * The activities a transaction calls, each proxy typed to the slice it needs and each with
+ * one named retry policy, so what may be retried, and for how long, is read in one place.
+ */
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { transferTaskQueueFor, type PaymentActivities, type TransactionSettings, type TransferActivities } from '../../contract';
+
+/** Database writes: quick, idempotent, and worth retrying for as long as it takes. */
+export const DATABASE_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
+
+/**
+ * MoniMe calls: 5xx, 429 and timeouts are retried with backoff capped at 30 s (the load a
+ * failing MoniMe sees is at most one call per transaction per 30 s); its refusals are final.
+ */
+export const MONIME_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes: ['MonimeRejected', 'MonimeIdempotencyConflict'],
+};
+
+export type DatabaseActivities = Pick<
+  PaymentActivities & TransferActivities,
+  'applyPayment' | 'acceptPayment' | 'setTransactionStatus' | 'releaseTicketOfTransaction' | 'recordTransferUpdate'
+>;
+
+/** Histories recorded before the switch keep replaying on (remote) activities. */
+export const LOCAL_DB_ACTIVITIES_PATCH = 'db-writes-as-local-activities';
+
+/**
+ * As local activities the database writes run inside the workflow task that asks for them:
+ * no activity task to match, no extra workflow task to report back — about half the Temporal
+ * writes of a payment. Safe because each is idempotent: a workflow task lost in a crash runs
+ * them again and they find their work done.
+ */
+export function databaseActivities(): DatabaseActivities {
+  const options = { startToCloseTimeout: '30 seconds', retry: DATABASE_RETRY } as const;
+  return patched(LOCAL_DB_ACTIVITIES_PATCH) ? proxyLocalActivities<DatabaseActivities>(options) : proxyActivities<DatabaseActivities>(options);
+}
+
+/** Every MoniMe POST goes through the rate-limited transfer queue; the limit is the server's. */
+export function monimeTransfers(settings: TransactionSettings): Pick<TransferActivities, 'requestTransfer'> {
+  return proxyActivities<Pick<TransferActivities, 'requestTransfer'>>({
+    taskQueue: transferTaskQueueFor(workflowInfo().taskQueue),
+    startToCloseTimeout: `${settings.transferAttemptTimeoutSeconds ?? 20} seconds`,
+    scheduleToCloseTimeout: `${settings.transferGiveUpAfterMinutes} minutes`,
+    retry: MONIME_RETRY,
+  });
+}
+
+/** Reading a transfer moves no money: not rate-limited, and bounded so a poll cannot hang the workflow. */
+export function monimeReads(): Pick<TransferActivities, 'checkTransfer'> {
+  return proxyActivities<Pick<TransferActivities, 'checkTransfer'>>({
+    startToCloseTimeout: '20 seconds',
+    scheduleToCloseTimeout: '5 minutes',
+    retry: MONIME_RETRY,
+  });
+}

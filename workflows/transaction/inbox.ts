@@ -1,0 +1,142 @@
+/**
+ * Everything that reaches a running transaction from outside: operators' signals, MoniMe's
+ * transfer news, and Temporal's cancel request. Handlers only record what came; the
+ * process decides what it means at its own waiting points.
+ */
+import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import {
+  cancelNoteSignal,
+  resolveSignal,
+  retryTransferSignal,
+  statusQuery,
+  transferUpdateSignal,
+  type CancelNote,
+  type OperatorDecisionRecord,
+  type ResolveDecision,
+  type RetryTransferRequest,
+  type TransferUpdate,
+} from '../../contract';
+import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from '../operatorInput';
+import type { ClosedBy, TransactionState } from './state';
+
+export type OperatorMessage = { kind: 'resolve'; decision: ResolveDecision } | { kind: 'retryTransfer'; request: RetryTransferRequest };
+
+const FINAL_TRANSFER_NEWS = new Set(['completed', 'failed']);
+
+export class TransactionInbox {
+  private readonly messages: OperatorMessage[] = [];
+  private readonly transferNews = new Map<string, TransferUpdate>();
+  /** An operator asked to look at a pending transfer now instead of at the next poll. */
+  pollNow = false;
+  cancelRequested = false;
+  private cancelNote: CancelNote | null = null;
+
+  constructor(private readonly state: TransactionState) {}
+
+  /** Installs the handlers; called once, before the workflow's first await. */
+  listen(): void {
+    const { view } = this.state;
+    setHandler(statusQuery, () => view);
+    setHandler(transferUpdateSignal, (input) => {
+      const update = checkTransferUpdate(input);
+      // Only final news is kept: a late `pending` must not overwrite a `completed`.
+      if (update && FINAL_TRANSFER_NEWS.has(update.status) && !this.transferNews.has(update.transferId)) this.transferNews.set(update.transferId, update);
+    });
+    setHandler(cancelNoteSignal, (input) => {
+      this.cancelNote = normaliseCancelNote(input);
+    });
+    setHandler(resolveSignal, (input) => this.onResolve(input));
+    setHandler(retryTransferSignal, (input) => this.onRetryTransfer(input));
+    CancellationScope.current().cancelRequested.catch(() => {
+      this.cancelRequested = true;
+    });
+  }
+
+  /** Audits an operator message together with what became of it. */
+  decide(entry: Omit<OperatorDecisionRecord, 'at'>): void {
+    this.state.view.decisions.push({ ...entry, at: new Date().toISOString() });
+    this.state.record(`operator_${entry.kind}`, entry.operator ?? 'operator', this.state.snapshot(), { ...entry });
+    this.state.audit.flush();
+  }
+
+  /** The next operator message, or 'cancel'; the transaction shows it is waiting meanwhile. */
+  async nextOperatorMessage(): Promise<OperatorMessage | 'cancel'> {
+    this.state.view.stage = 'awaiting_operator';
+    this.state.audit.flush();
+    await condition(() => this.messages.length > 0 || this.cancelRequested);
+    return this.messages.shift() ?? 'cancel';
+  }
+
+  /** Messages queued behind the one that settled the matter are answered, not dropped. */
+  answerQueuedMessages(why: string): void {
+    for (const message of this.messages.splice(0)) {
+      if (message.kind === 'resolve') {
+        const { decision, note, operator } = message.decision;
+        this.decide({ kind: 'resolve', decision, note, operator, outcome: `ignored: ${why}` });
+      } else this.decide({ kind: 'retryTransfer', note: message.request.note, operator: message.request.operator, outcome: `ignored: ${why}` });
+    }
+  }
+
+  /** Final news of this transfer from an internal_transfer.* webhook, if any came. */
+  transferNewsOf(transferId: string): TransferUpdate | undefined {
+    return this.transferNews.get(transferId);
+  }
+
+  /** Who cancelled and why, as the ops CLI announced it; Temporal's cancel itself says neither. */
+  cancelledBy(): ClosedBy {
+    const note = this.cancelNote;
+    return { operator: note?.operator ?? 'temporal-cancel', note: note?.reason || 'cancelled through Temporal' };
+  }
+
+  /** Cancellation is honoured only while no money can have moved; otherwise it is answered once. */
+  refuseCancellation(why: string): void {
+    const { view } = this.state;
+    if (view.cancelRefusedReason !== null) return;
+    view.cancelRefusedReason = why;
+    // A refused request is answered, not kept pending for a later moment the operator did not choose.
+    this.cancelRequested = false;
+    const who = this.cancelledBy();
+    this.decide({ kind: 'cancel', operator: who.operator, note: who.note, outcome: `refused: ${why}` });
+  }
+
+  /** While money may be moving, a cancel request is answered with a reason, not obeyed. */
+  refuseCancellationWhileTransferring(): { stop(): void } {
+    let stopped = false;
+    void condition(() => stopped || this.cancelRequested).then(() => {
+      if (!stopped) this.refuseCancellation('the transfer to the company is under way or done; resolve it instead');
+    });
+    return {
+      stop() {
+        stopped = true;
+      },
+    };
+  }
+
+  // An operator may act as soon as the status says needs_attention, even before the
+  // workflow has reached its waiting point in the same task.
+  private waitsForOperator(): boolean {
+    const { view } = this.state;
+    return view.stage === 'awaiting_operator' || (view.status === 'needs_attention' && view.reason !== 'stalled');
+  }
+
+  private onResolve(input: unknown): void {
+    const checked = checkResolveDecision(input);
+    if (!checked.ok) return this.decide({ kind: 'resolve', ...checked.seen, outcome: `ignored: ${checked.problem}` });
+    const decision = checked.value;
+    if (this.waitsForOperator()) this.messages.push({ kind: 'resolve', decision });
+    else {
+      const outcome = `ignored: the transaction is ${this.state.view.stage}, not waiting for an operator`;
+      this.decide({ kind: 'resolve', decision: decision.decision, note: decision.note, operator: decision.operator, outcome });
+    }
+  }
+
+  private onRetryTransfer(input: unknown): void {
+    const request = normaliseRetryRequest(input);
+    const { stage } = this.state.view;
+    if (stage === 'awaiting_transfer') {
+      this.pollNow = true;
+      this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: 'the transfer is asked again for its status' });
+    } else if (this.waitsForOperator()) this.messages.push({ kind: 'retryTransfer', request });
+    else this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: `ignored: the transaction is ${stage}` });
+  }
+}

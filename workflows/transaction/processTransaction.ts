@@ -1,0 +1,73 @@
+import { CancellationScope, CancelledFailure, allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { AmountMinorKey, CompanyIdKey, TransactionStatusKey, type ProcessTransactionInput, type TransactionStatusView } from '../../contract';
+import { AuditTrail } from '../auditTrail';
+import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
+import { TransactionInbox } from './inbox';
+import { SYSTEM_ACTOR, TransactionState } from './state';
+import { watchForStall } from './stallWatch';
+import { TransferRounds } from './transferRounds';
+import { resolveUnappliedPayment } from './unappliedPayment';
+
+/**
+ * One MoniMe payment, from webhook to issued ticket, audit trail and the company's money.
+ * Workflow id `transaction-<paymentId>` (contract §4).
+ */
+export async function processTransaction(input: ProcessTransactionInput): Promise<TransactionStatusView> {
+  const db = databaseActivities();
+  const state = new TransactionState(input, new AuditTrail('transaction', input.transactionId, input.settings), db);
+  const inbox = new TransactionInbox(state);
+  inbox.listen();
+  const transfers = new TransferRounds(state, inbox, { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db }, input.settings);
+  watchForStall(state, input.settings.stallTimeoutSeconds);
+
+  // Everything below runs to its own end: a cancel request is observed, then honoured or refused.
+  await CancellationScope.nonCancellable(async () => {
+    const applied = await applyPayment(state, db);
+    if (applied === 'needs_attention' && (await resolveUnappliedPayment(state, inbox, db)) === 'closed') return;
+    if (inbox.cancelRequested) return state.closeWithoutTransfer('cancel', inbox.cancelledBy());
+    const refusingCancel = inbox.refuseCancellationWhileTransferring();
+    const outcome = await transfers.transferNet();
+    refusingCancel.stop();
+    if (outcome === 'completed') await complete(state);
+  });
+
+  inbox.answerQueuedMessages(`the transaction is ${state.view.stage}`);
+  await state.audit.delivered();
+  await condition(allHandlersFinished);
+  if (inbox.cancelRequested && state.view.stage === 'cancelled') throw new CancelledFailure(`transaction cancelled: ${inbox.cancelledBy().note}`);
+  return state.view;
+}
+
+/** Issues the ticket, or says why the payment cannot be applied as it came. */
+async function applyPayment(state: TransactionState, db: DatabaseActivities): Promise<'applied' | 'needs_attention'> {
+  const { input, view } = state;
+  state.record('received', 'monime', null, { amount: input.amount, paymentCodeId: input.paymentCodeId, eventId: input.eventId, paidAt: input.paidAt });
+  upsertSearchAttributes([
+    { key: TransactionStatusKey, value: 'processing' },
+    { key: AmountMinorKey, value: input.amount.value },
+  ]);
+  view.stage = 'applying';
+  const applied = await db.applyPayment({
+    transactionId: input.transactionId,
+    workflowId: workflowInfo().workflowId,
+    eventId: input.eventId,
+    paymentCodeId: input.paymentCodeId,
+    amount: input.amount,
+  });
+  state.adopt(applied);
+  if (applied.outcome === 'needs_attention') {
+    await state.needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
+    return 'needs_attention';
+  }
+  if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);
+  state.record('applied', SYSTEM_ACTOR, { ticket: 'reserved' }, { ticket: 'issued', ticketId: view.ticketId, commission: view.commission, net: view.net });
+  return 'applied';
+}
+
+async function complete(state: TransactionState): Promise<void> {
+  const { view } = state;
+  const before = state.snapshot();
+  view.stage = 'completed';
+  await state.publish('completed', null);
+  state.record('completed', SYSTEM_ACTOR, before, { ...state.snapshot(), commission: view.commission, net: view.net, transferId: view.transfer?.id ?? null });
+}
