@@ -1,10 +1,10 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { auditEventsSignal, batcherStatsQuery, type AuditActivities, type AuditBatcherInput, type AuditEvent } from '../contract';
+import { AUDIT_WRITE_RETRY } from './retryPolicies';
 
 const { writeAuditBatch } = proxyActivities<Pick<AuditActivities, 'writeAuditBatch'>>({
   startToCloseTimeout: '30 seconds',
-  // No attempt limit: an event, once signalled, is written or the batcher waits.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: AUDIT_WRITE_RETRY,
 });
 
 const DEFAULT_MAX_EVENTS_PER_RUN = 4_000;

@@ -4,11 +4,12 @@
  */
 import { CancellationScope, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { auditBatcherWorkflowId, auditEventsSignal, auditShardFor, type AuditActivities, type AuditEvent, type AuditSettings } from '../contract';
+import { AUDIT_DELIVERY_RETRY } from './retryPolicies';
 
 // Only used when the batcher is not running; a signal-with-start needs a client.
 const { publishAuditEvents } = proxyActivities<Pick<AuditActivities, 'publishAuditEvents'>>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: AUDIT_DELIVERY_RETRY,
 });
 
 export interface AuditEntry {

@@ -1,10 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { PaymentActivities, ReleaseReservationInput, ReleaseReservationResult } from '../contract';
 import { AuditTrail } from './auditTrail';
+import { DATABASE_RETRY } from './retryPolicies';
 
 const { releaseReservation: releaseInDatabase } = proxyActivities<Pick<PaymentActivities, 'releaseReservation'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: DATABASE_RETRY,
 });
 
 /** payment_code.expired: the seat goes back on sale unless the customer already paid. */

@@ -2,22 +2,9 @@
  * The activities a transaction calls, each proxy typed to the slice it needs and each with
  * one named retry policy, so what may be retried, and for how long, is read in one place.
  */
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { transferTaskQueueFor, type PaymentActivities, type TransactionSettings, type TransferActivities } from '../../contract';
-
-/** Database writes: quick, idempotent, and worth retrying for as long as it takes. */
-export const DATABASE_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
-
-/**
- * MoniMe calls: 5xx, 429 and timeouts are retried with backoff capped at 30 s (the load a
- * failing MoniMe sees is at most one call per transaction per 30 s); its refusals are final.
- */
-export const MONIME_RETRY: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  nonRetryableErrorTypes: ['MonimeRejected', 'MonimeIdempotencyConflict'],
-};
+import { DATABASE_RETRY, MONIME_RETRY } from '../retryPolicies';
 
 export type DatabaseActivities = Pick<
   PaymentActivities & TransferActivities,

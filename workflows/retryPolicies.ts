@@ -1,0 +1,25 @@
+/**
+ * Every retry policy the workflows use, by what it is for. Retries are Temporal's: none of
+ * these gives up on its own except where a scheduleToClose beside the proxy says so.
+ */
+import type { RetryPolicy } from '@temporalio/workflow';
+
+/** Database writes: quick, idempotent, and worth retrying for as long as it takes. */
+export const DATABASE_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
+
+/**
+ * MoniMe calls: 5xx, 429 and timeouts are retried with backoff capped at 30 s (the load a
+ * failing MoniMe sees is at most one call per transaction per 30 s); its refusals are final.
+ */
+export const MONIME_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes: ['MonimeRejected', 'MonimeIdempotencyConflict'],
+};
+
+/** Handing audit events to a batcher that was not running (signal-with-start): never given up. */
+export const AUDIT_DELIVERY_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' };
+
+/** A batch insert: no attempt limit, an event once signalled is written or the batcher waits. */
+export const AUDIT_WRITE_RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
