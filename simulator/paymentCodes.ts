@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import type { MonimeAmount, PaymentCode } from '../monime/types';
+import type { CreatePaymentCodeRequest, MonimeAmount, PaymentCode } from '../monime/types';
 import { fail, ok } from './envelope';
 import type { SimulatorState } from './state';
 
@@ -14,7 +14,7 @@ function isAmount(value: unknown): value is MonimeAmount {
 
 export function createPaymentCode(state: SimulatorState): Koa.Middleware {
   return (ctx) => {
-    const body = ctx.state.json as Record<string, any>;
+    const body = ctx.state.json as Partial<CreatePaymentCodeRequest>;
     if (!isAmount(body.amount)) return fail(ctx, 400, 'validation_error', 'amount must be {currency: ISO 4217, value: positive integer minor units}');
     const duration = DURATION.exec(String(body.duration ?? '30m'));
     if (!duration) return fail(ctx, 400, 'validation_error', 'duration must look like 30m');

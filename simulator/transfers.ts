@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import type { InternalTransfer } from '../monime/types';
+import type { CreateInternalTransferRequest, InternalTransfer } from '../monime/types';
 import { fail, ok } from './envelope';
 import type { LedgerTransfer } from './ledger';
 import { later, type SimulatorState } from './state';
@@ -22,7 +22,7 @@ export function toInternalTransfer(transfer: LedgerTransfer): InternalTransfer {
   };
 }
 
-function validationError(body: Record<string, any>): string | null {
+function validationError(body: Partial<CreateInternalTransferRequest>): string | null {
   if (!body.amount || typeof body.amount.currency !== 'string' || !Number.isSafeInteger(body.amount.value) || body.amount.value <= 0) {
     return 'amount must be {currency, value: positive integer minor units}';
   }
@@ -35,7 +35,7 @@ function validationError(body: Record<string, any>): string | null {
 
 export function createInternalTransfer(state: SimulatorState): Koa.Middleware {
   return (ctx) => {
-    const body = ctx.state.json as Record<string, any>;
+    const body = ctx.state.json as CreateInternalTransferRequest;
     const invalid = validationError(body);
     if (invalid) return fail(ctx, 400, 'validation_error', invalid);
     const { pendingTransfers, pendingSettleMs, pendingOutcome } = state.faults.config;

@@ -69,9 +69,10 @@ const fieldPaths: Array<string[]> = [
 ];
 
 function withField(path: string[], value: unknown): unknown {
-  const copy = structuredClone(validEnvelope) as Record<string, any>;
+  type Node = { [key: string]: Node | unknown };
+  const copy = structuredClone(validEnvelope) as Node;
   let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key];
+  for (const key of path.slice(0, -1)) node = node[key] as Node;
   node[path[path.length - 1]] = value;
   return copy;
 }

@@ -21,7 +21,7 @@ afterEach(() => {
 
 async function transaction(id: string) {
   const response = await stack.api(`/api/transactions/${id}`);
-  return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+  return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
 }
 
 async function settled(id: string, status: string, reason?: string) {

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 async function transaction(id: string) {
   const response = await stack.api(`/api/transactions/${id}`);
-  return response.status === 200 ? ((await response.json()) as Record<string, any>) : null;
+  return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : null;
 }
 
 async function settledTransaction(id: string, status: string) {
@@ -117,7 +117,7 @@ describe('the same payment delivered again and again', () => {
     const first = await stack.simulator.pay(reservation.paymentCodeId, { deliver: false });
 
     const deliveries = await Promise.all(Array.from({ length: 20 }, () => postWebhook(stack, first.rawBody)));
-    const sameEventAgain = await postWebhook(stack, JSON.stringify({ ...first.envelope, event: { ...(first.envelope as any).event, id: 'evt-redelivered-under-new-id' } }));
+    const sameEventAgain = await postWebhook(stack, JSON.stringify({ ...first.envelope, event: { ...(first.envelope as { event: Record<string, unknown> }).event, id: 'evt-redelivered-under-new-id' } }));
 
     const answers = [...deliveries, sameEventAgain];
     for (const answer of answers) expect(answer.status).toBe(200);
