@@ -6,6 +6,13 @@ export type TransactionStatus = 'processing' | 'completed' | 'needs_attention' |
 
 export type TicketStatus = 'reserved' | 'issued' | 'expired' | 'cancelled';
 
+/**
+ * A payment code's status in fareflow's own records (`payment_codes.status`, shown in
+ * `GET /api/tickets/:id`). Not MoniMe's status of the code (monime/types.ts), which knows
+ * `processing` too.
+ */
+export type PaymentCodeStatus = 'pending' | 'completed' | 'expired' | 'cancelled';
+
 /** Why a payment could not be applied, or a transaction stopped; shown to operators. */
 export type AttentionReason =
   | 'unknown_payment_code'

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { findTicket } from '../../db/queries/apiReads';
-import { attachPaymentCode, cancelUnpaidTicket, findRoute, insertReservedTicket } from '../../db/queries/catalog';
 import type { Db } from '../../db/pool';
 import type { MonimeClient } from '../../monime/client';
-import { MonimeError } from '../../monime/errors';
+import { ReservationFailed, RouteNotFound, reservationDb, reserveTicket, type Reservation } from '../../reservations/reserveTicket';
 import { HttpError } from '../errors';
 import { notFound, parseBody } from './validate';
 
@@ -19,48 +17,32 @@ const ticketBody = z.object({
 export function ticketRoutes(db: Db, monime: MonimeClient, platformFinancialAccountId: string): Router {
   const router = new Router();
 
+  const reservations = { db: reservationDb(db), monime, platformFinancialAccountId };
+
   /** Reserves a seat and asks MoniMe for a one-time payment code for its price. */
   router.post('/api/tickets', async (ctx) => {
     const body = parseBody(ticketBody, ctx.request.body);
-    const route = await findRoute(db, body.routeId);
-    if (!route) throw notFound('route', body.routeId);
-    const ticketId = `tkt-${randomUUID()}`;
-    await insertReservedTicket(db, { id: ticketId, route, passengerName: body.passengerName, passengerPhone: body.passengerPhone });
-    let code;
+    let reservation: Reservation;
     try {
-      code = await monime.createPaymentCode(
-        {
-          name: `${route.origin} to ${route.destination}`.slice(0, 100),
-          mode: 'one_time',
-          enable: true,
-          amount: { currency: route.currency, value: route.priceMinor },
-          duration: '30m',
-          customer: { name: body.passengerName },
-          authorizedPhoneNumber: body.passengerPhone,
-          reference: ticketId,
-          financialAccountId: platformFinancialAccountId,
-          metadata: { ticketId },
-        },
-        `payment-code-${ticketId}`,
-      );
+      reservation = await reserveTicket(reservations, body);
     } catch (error) {
-      await cancelUnpaidTicket(db, ticketId);
-      const detail = error instanceof MonimeError ? error.message : 'MoniMe unreachable';
-      throw new HttpError(502, `could not create a payment code, the reservation was withdrawn: ${detail}`);
+      if (error instanceof RouteNotFound) throw notFound('route', error.routeId);
+      if (error instanceof ReservationFailed) throw new HttpError(502, error.message);
+      throw error;
     }
-    await attachPaymentCode(db, { id: code.id, ticketId, ussdCode: code.ussdCode, amountMinor: route.priceMinor, currency: route.currency, expireTime: code.expireTime });
+    const { ticket, paymentCode } = reservation;
     ctx.status = 201;
     ctx.body = {
       ticket: {
-        id: ticketId,
-        status: 'reserved',
-        routeId: route.id,
-        companyId: route.companyId,
-        passengerName: body.passengerName,
-        passengerPhone: body.passengerPhone,
-        price: { currency: route.currency, value: route.priceMinor },
+        id: ticket.id,
+        status: ticket.status,
+        routeId: ticket.routeId,
+        companyId: ticket.companyId,
+        passengerName: ticket.passengerName,
+        passengerPhone: ticket.passengerPhone,
+        price: { currency: ticket.price.currency, value: ticket.price.value },
       },
-      paymentCode: { id: code.id, ussdCode: code.ussdCode, expireTime: code.expireTime },
+      paymentCode: { id: paymentCode.id, ussdCode: paymentCode.ussdCode, expireTime: paymentCode.expireTime },
     };
   });
 

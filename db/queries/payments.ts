@@ -4,12 +4,16 @@ import type {
   ApplyPaymentInput,
   ApplyPaymentResult,
   AttentionReason,
+  PaymentCodeStatus,
   ReleasedTicket,
   ReleaseReservationResult,
+  TicketStatus,
   TransactionFacts,
   TransactionStatus,
 } from '../../contract';
 import { splitPayment } from '../../domain/money';
+import { isAlreadyApplied, isPaymentDecided, whyAcceptIsRefused, whyCodeRefusesAccept, whyPaymentCannotApply, type PaymentCodeAndTicket } from '../../domain/payments';
+import { isTicketOursToRelease, reservationReleaseOutcome } from '../../domain/reservations';
 import type { Db } from '../pool';
 
 async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -35,23 +39,44 @@ const FACTS_SQL = `
     LEFT JOIN payment_codes pc ON pc.id = t.payment_code_id
    WHERE t.id = $1`;
 
-function toFacts(row: Record<string, unknown>): TransactionFacts {
+/** A row of FACTS_SQL; bigint columns arrive as numbers (db/pool.ts), the LEFT JOINed ones may be null. */
+interface FactsRow {
+  id: string;
+  status: TransactionStatus;
+  attention_reason: AttentionReason | null;
+  ticket_id: string | null;
+  company_id: string | null;
+  commission_minor: number | null;
+  net_minor: number | null;
+  financial_account_id: string | null;
+  expected_minor: number | string | null;
+  expected_currency: string | null;
+}
+
+function toFacts(row: FactsRow): TransactionFacts {
   return {
-    transactionId: row.id as string,
-    status: row.status as TransactionStatus,
-    reason: (row.attention_reason as AttentionReason | null) ?? null,
-    ticketId: (row.ticket_id as string | null) ?? null,
-    companyId: (row.company_id as string | null) ?? null,
-    commission: (row.commission_minor as number | null) ?? null,
-    net: (row.net_minor as number | null) ?? null,
-    destinationAccountId: (row.financial_account_id as string | null) ?? null,
+    transactionId: row.id,
+    status: row.status,
+    reason: row.attention_reason ?? null,
+    ticketId: row.ticket_id ?? null,
+    companyId: row.company_id ?? null,
+    commission: row.commission_minor ?? null,
+    net: row.net_minor ?? null,
+    destinationAccountId: row.financial_account_id ?? null,
     expectedAmount: row.expected_minor === null || row.expected_minor === undefined ? null : { currency: row.expected_currency as string, value: Number(row.expected_minor) },
   };
 }
 
 export async function getTransactionFacts(db: Db | PoolClient, transactionId: string): Promise<TransactionFacts | null> {
-  const { rows } = await db.query(FACTS_SQL, [transactionId]);
+  const { rows } = await db.query<FactsRow>(FACTS_SQL, [transactionId]);
   return rows[0] ? toFacts(rows[0]) : null;
+}
+
+/** What applyPayment reads of a transaction before deciding. */
+interface TransactionStateRow {
+  status: TransactionStatus;
+  attention_reason: AttentionReason | null;
+  ticket_id: string | null;
 }
 
 /**
@@ -67,34 +92,53 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
        ON CONFLICT (id) DO NOTHING`,
       [input.transactionId, input.workflowId, input.eventId, input.paymentCodeId, input.amount.value, input.amount.currency],
     );
-    const existing = await client.query(`SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`, [input.transactionId]);
+    const existing = await client.query<TransactionStateRow>(`SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`, [input.transactionId]);
     const current = existing.rows[0];
-    if (current.ticket_id !== null || current.attention_reason !== null || current.status !== 'processing') {
+    if (isPaymentDecided({ status: current.status, attentionReason: current.attention_reason, ticketId: current.ticket_id })) {
       const facts = (await getTransactionFacts(client, input.transactionId))!;
       return { ...facts, outcome: facts.reason === null ? 'applied' : 'needs_attention' };
     }
 
     const code = await lockPaymentCodeAndTicket(client, input.paymentCodeId);
-    const reason = code ? rejectionReason(code, input) : 'unknown_payment_code';
+    const reason = whyPaymentCannotApply(code, input);
 
     if (reason !== null) {
       await client.query(
         `UPDATE transactions
             SET status = 'needs_attention', attention_reason = $2, ticket_id = $3, company_id = $4, updated_at = now()
           WHERE id = $1`,
-        [input.transactionId, reason, code?.ticket_id ?? null, code?.company_id ?? null],
+        [input.transactionId, reason, code?.ticketId ?? null, code?.companyId ?? null],
       );
     } else if (code) {
-      await issueTicket(client, input.transactionId, input.paymentCodeId, code.ticket_id, code.company_id, input.amount.value, code.commission_bps);
+      await issueTicket(client, input.transactionId, input.paymentCodeId, code.ticketId, code.companyId, input.amount.value, code.commissionBps);
     }
     const facts = (await getTransactionFacts(client, input.transactionId))!;
     return { ...facts, outcome: reason === null ? 'applied' : 'needs_attention' };
   });
 }
 
+/** A payment code with its ticket and the company's commission, as locked for the rest of a transaction. */
+export interface LockedPaymentCode extends PaymentCodeAndTicket {
+  ticketId: string;
+  companyId: string;
+  commissionBps: number;
+}
+
+interface LockedPaymentCodeRow {
+  code_status: PaymentCodeStatus;
+  code_transaction_id: string | null;
+  amount_minor: number | string;
+  currency: string;
+  ticket_id: string;
+  ticket_status: TicketStatus;
+  company_id: string;
+  ticket_currency: string;
+  commission_bps: number;
+}
+
 /** The code, its ticket and the company's commission, locked for the rest of the transaction. */
-async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: string): Promise<Record<string, any> | undefined> {
-  const { rows } = await client.query(
+async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: string): Promise<LockedPaymentCode | null> {
+  const { rows } = await client.query<LockedPaymentCodeRow>(
     `SELECT pc.status AS code_status, pc.transaction_id AS code_transaction_id, pc.amount_minor, pc.currency,
             tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id, tk.currency AS ticket_currency, c.commission_bps
        FROM payment_codes pc
@@ -104,16 +148,18 @@ async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: strin
         FOR UPDATE OF pc, tk`,
     [paymentCodeId],
   );
-  return rows[0];
-}
-
-function rejectionReason(code: Record<string, unknown>, input: ApplyPaymentInput): AttentionReason | null {
-  if (code.code_transaction_id !== null && code.code_transaction_id !== input.transactionId) return 'payment_code_already_used';
-  if (code.code_status === 'completed') return 'payment_code_already_used';
-  if (code.code_status !== 'pending' || code.ticket_status !== 'reserved') return 'payment_code_expired';
-  if (code.currency !== input.amount.currency) return 'currency_mismatch';
-  if (Number(code.amount_minor) !== input.amount.value) return 'amount_mismatch';
-  return null;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    codeStatus: row.code_status,
+    codeTransactionId: row.code_transaction_id,
+    price: { currency: row.currency, value: Number(row.amount_minor) },
+    ticketId: row.ticket_id,
+    ticketStatus: row.ticket_status,
+    ticketCurrency: row.ticket_currency,
+    companyId: row.company_id,
+    commissionBps: row.commission_bps,
+  };
 }
 
 async function issueTicket(
@@ -143,6 +189,13 @@ async function issueTicket(
   );
 }
 
+/** What acceptPayment reads of the transaction; payment_code_id is always written by applyPayment. */
+interface AcceptedTransactionRow extends TransactionStateRow {
+  payment_code_id: string;
+  amount_minor: number | string;
+  currency: string;
+}
+
 /**
  * An operator accepts a payment that could not be applied as it came: the ticket is
  * issued for the amount actually paid. Refused where there is no reservation to honour
@@ -150,45 +203,27 @@ async function issueTicket(
  */
 export async function acceptPayment(db: Db, transactionId: string): Promise<AcceptOutcome> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query(
+    const { rows } = await client.query<AcceptedTransactionRow>(
       `SELECT t.status, t.attention_reason, t.ticket_id, t.payment_code_id, t.amount_minor, t.currency
          FROM transactions t WHERE t.id = $1 FOR UPDATE`,
       [transactionId],
     );
     const txn = rows[0];
     if (!txn) return { accepted: false, refusal: 'unknown transaction' };
-    if (txn.attention_reason === null && txn.ticket_id !== null) {
+    if (isAlreadyApplied({ attentionReason: txn.attention_reason, ticketId: txn.ticket_id })) {
       return { accepted: true, facts: (await getTransactionFacts(client, transactionId))! };
     }
-    const refusal = acceptRefusal(txn.attention_reason);
+    const refusal = whyAcceptIsRefused(txn.attention_reason);
     if (refusal) return { accepted: false, refusal };
 
     const code = await lockPaymentCodeAndTicket(client, txn.payment_code_id);
-    if (!code) return { accepted: false, refusal: 'the payment code is unknown: there is no reservation to honour' };
-    if (code.code_transaction_id !== null && code.code_transaction_id !== transactionId) {
-      return { accepted: false, refusal: 'the payment code already paid for another transaction' };
-    }
-    if (code.ticket_currency !== txn.currency) {
-      return { accepted: false, refusal: `paid in ${txn.currency}, the ticket is priced in ${code.ticket_currency}` };
-    }
-    if (code.ticket_status === 'cancelled') return { accepted: false, refusal: 'the ticket was cancelled' };
-    await issueTicket(client, transactionId, txn.payment_code_id, code.ticket_id, code.company_id, Number(txn.amount_minor), code.commission_bps);
+    const codeRefusal = whyCodeRefusesAccept(code, { transactionId, amount: { currency: txn.currency, value: Number(txn.amount_minor) } });
+    if (codeRefusal !== null) return { accepted: false, refusal: codeRefusal };
+    if (!code) throw new Error(`BUG: whyCodeRefusesAccept found no refusal for transaction ${transactionId} without a payment code`);
+    await issueTicket(client, transactionId, txn.payment_code_id, code.ticketId, code.companyId, Number(txn.amount_minor), code.commissionBps);
     await client.query(`UPDATE transactions SET resolution = jsonb_build_object('accepted', true) WHERE id = $1`, [transactionId]);
     return { accepted: true, facts: (await getTransactionFacts(client, transactionId))! };
   });
-}
-
-function acceptRefusal(reason: AttentionReason | null): string | null {
-  switch (reason) {
-    case 'unknown_payment_code':
-      return 'the payment code is unknown: there is no reservation to honour';
-    case 'payment_code_already_used':
-      return 'the payment code already paid for another ticket';
-    case 'currency_mismatch':
-      return 'paid in another currency than the ticket: reject and refund instead';
-    default:
-      return null;
-  }
 }
 
 export async function setTransactionStatus(
@@ -214,7 +249,7 @@ export async function setTransactionStatus(
  */
 export async function releaseTicketOfTransaction(db: Db, transactionId: string): Promise<ReleasedTicket> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query(
+    const { rows } = await client.query<{ id: string; status: TicketStatus; transaction_id: string | null }>(
       `SELECT tk.id, tk.status, tk.transaction_id
          FROM transactions t JOIN tickets tk ON tk.id = t.ticket_id
         WHERE t.id = $1 FOR UPDATE OF tk`,
@@ -222,9 +257,7 @@ export async function releaseTicketOfTransaction(db: Db, transactionId: string):
     );
     const ticket = rows[0];
     if (!ticket) return { ticketId: null, before: null };
-    // Only a ticket this transaction issued, or one still waiting for payment, is ours to release.
-    if (ticket.status === 'issued' && ticket.transaction_id !== transactionId) return { ticketId: ticket.id, before: ticket.status };
-    if (ticket.status === 'issued' || ticket.status === 'reserved') {
+    if (isTicketOursToRelease({ status: ticket.status, transactionId: ticket.transaction_id }, transactionId)) {
       await client.query(`UPDATE tickets SET status = 'cancelled', released_at = now(), updated_at = now() WHERE id = $1`, [ticket.id]);
     }
     return { ticketId: ticket.id, before: ticket.status };
@@ -234,17 +267,17 @@ export async function releaseTicketOfTransaction(db: Db, transactionId: string):
 /** payment_code.expired: the seat goes back on sale unless the customer paid in time. */
 export async function releaseReservation(db: Db, paymentCodeId: string): Promise<ReleaseReservationResult> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query(
+    const { rows } = await client.query<{ code_status: PaymentCodeStatus; ticket_id: string; ticket_status: TicketStatus; company_id: string }>(
       `SELECT pc.status AS code_status, tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id
          FROM payment_codes pc JOIN tickets tk ON tk.id = pc.ticket_id
         WHERE pc.id = $1 FOR UPDATE OF pc, tk`,
       [paymentCodeId],
     );
     const code = rows[0];
-    if (!code) return { outcome: 'unknown_payment_code', ticketId: null, companyId: null };
-    const facts = { ticketId: code.ticket_id as string, companyId: code.company_id as string };
-    if (code.code_status === 'completed' || code.ticket_status === 'issued') return { outcome: 'already_paid', ...facts };
-    if (code.code_status !== 'pending') return { outcome: 'already_released', ...facts };
+    const outcome = reservationReleaseOutcome(code ? { codeStatus: code.code_status, ticketStatus: code.ticket_status } : null);
+    if (!code) return { outcome, ticketId: null, companyId: null };
+    const facts = { ticketId: code.ticket_id, companyId: code.company_id };
+    if (outcome !== 'released') return { outcome, ...facts };
     await client.query(`UPDATE payment_codes SET status = 'expired', updated_at = now() WHERE id = $1`, [paymentCodeId]);
     await client.query(
       `UPDATE tickets SET status = 'expired', released_at = now(), updated_at = now() WHERE id = $1 AND status = 'reserved'`,
