@@ -1,23 +1,16 @@
 /** The API on its own (docker-compose, `npm run api`): needs TEMPORAL_ADDRESS and MONIME_BASE_URL. */
 import { loadConfig } from '../config';
-import { migrate } from '../db/migrate';
 import { createLogger } from '../observability/logger';
-import { stopOnSignals } from '../system/processLifecycle';
-import { startFareflow } from '../system/startFareflow';
+import { assembleFareflow } from '../stack/assemble';
+import { Stopper, stopOnSignals } from '../stack/stopper';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'fareflow-api');
   if (!config.temporal.address || !config.monime.baseUrl) throw new Error('the API process needs TEMPORAL_ADDRESS and MONIME_BASE_URL');
-  await migrate(config.databaseUrl);
-  const fareflow = await startFareflow({
-    config,
-    temporalAddress: config.temporal.address,
-    logger,
-    monimeBaseUrl: config.monime.baseUrl,
-    runWorkers: false,
-  });
-  stopOnSignals(() => fareflow.stop(), (line) => logger.info(line));
+  const stopper = new Stopper(logger);
+  const fareflow = await assembleFareflow({ config, logger, stopper, migrate: true, workers: false });
+  stopOnSignals(stopper, (line) => logger.info(line));
   logger.info({ url: fareflow.api!.url }, 'API ready');
 }
 

@@ -11,16 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../config';
-import { migrate } from '../db/migrate';
 import { auditBatcherWorkflowId, batcherStatsQuery } from '../contract';
 import { signMonimeWebhook } from '../monime/signature';
 import { createLogger } from '../observability/logger';
-import { startSimulator } from '../simulator';
-import { startFareflow } from '../system/startFareflow';
-import { ensureTemporalCli } from '../temporal/cli';
-import { startDevServer } from '../temporal/devServer';
-import { bundleWorkflows } from '../workers/bundle';
-import { installWorkerRuntime } from '../workers/runtime';
+import { assembleFareflow } from '../stack/assemble';
+import { Stopper } from '../stack/stopper';
 import { benchSettings } from './settings';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,25 +45,37 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(temporalData, 'fareflow-bench-'));
   const databaseName = `fareflow_bench_${Date.now()}`;
   const logger = createLogger('warn', 'bench');
-  await installWorkerRuntime({ logger });
+  // Stopped last, after the stack the assembler adds on top of them.
+  const stopper = new Stopper(logger);
+  stopper.add('bench Temporal data', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  stopper.add('bench database', async () => {
+    const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await admin.end();
+  });
 
-  const cliPath = await ensureTemporalCli({ log: say });
-  const server = await startDevServer({ cliPath, dataDir, port: 17_633, uiPort: 18_633, namespace: 'default' });
-  const simulator = await startSimulator({ port: 0, accessToken: DEV_MONIME_ACCESS_TOKEN, spaceId: DEV_MONIME_SPACE_ID, platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID, webhookSecret: DEV_WEBHOOK_SECRET });
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
-    TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: 'bench',
-    MONIME_BASE_URL: simulator.url,
     MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
     MONIME_SPACE_ID: DEV_MONIME_SPACE_ID,
     PLATFORM_FINANCIAL_ACCOUNT_ID: SIMULATOR_PLATFORM_ACCOUNT_ID,
     TRANSFER_RATE_PER_MINUTE: '600000',
     LOG_LEVEL: 'warn',
   });
-  await migrate(config.databaseUrl);
-  const fareflow = await startFareflow({ config, temporalAddress: server.address, logger, workflowBundle: await bundleWorkflows(), monimeBaseUrl: simulator.url });
+  const fareflow = await assembleFareflow({
+    config,
+    logger,
+    stopper,
+    say,
+    workerRuntime: {},
+    temporal: { devServer: { dataDir, port: 17_633, uiPort: 18_633 } },
+    migrate: true,
+    monime: { simulator: { port: 0 } },
+  });
+  const simulator = fareflow.simulator!;
   const api = fareflow.api!.url;
   const headers = { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json' };
 
@@ -173,13 +180,6 @@ async function main() {
     say(`\nreport: bench/reports/${stamp}.{json,md}`);
   } finally {
     await fareflow.stop();
-    await simulator.close();
-    await server.stop();
-    const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,26 +4,23 @@
  */
 import { loadConfig } from '../config';
 import { createLogger } from '../observability/logger';
-import { stopOnSignals } from '../system/processLifecycle';
-import { startFareflow } from '../system/startFareflow';
-import { bundleWorkflows } from './bundle';
-import { installWorkerRuntime } from './runtime';
+import { assembleFareflow } from '../stack/assemble';
+import { Stopper, stopOnSignals } from '../stack/stopper';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'fareflow-worker');
   if (!config.temporal.address || !config.monime.baseUrl) throw new Error('a worker process needs TEMPORAL_ADDRESS and MONIME_BASE_URL');
-  // A worker process runs in a container: Prometheus scrapes it from another host.
-  await installWorkerRuntime({ logger, metricsPort: config.temporal.workerMetricsPort || undefined, metricsHost: '0.0.0.0' });
-  const fareflow = await startFareflow({
+  const stopper = new Stopper(logger);
+  await assembleFareflow({
     config,
-    temporalAddress: config.temporal.address,
     logger,
-    workflowBundle: await bundleWorkflows(),
-    monimeBaseUrl: config.monime.baseUrl,
-    runApi: false,
+    stopper,
+    // A worker process runs in a container: Prometheus scrapes it from another host.
+    workerRuntime: { metricsPort: config.temporal.workerMetricsPort || undefined, metricsHost: '0.0.0.0' },
+    api: false,
   });
-  stopOnSignals(() => fareflow.stop(), (line) => logger.info(line));
+  stopOnSignals(stopper, (line) => logger.info(line));
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker ready');
 }
 

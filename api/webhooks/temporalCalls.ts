@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import type { FareflowWorkflows } from '../../contract';
 import type { WebhookDeps } from './context';
-import { withinDeadline } from '../../system/withinDeadline';
+import { withinDeadline } from '../../stack/withinDeadline';
 import { HttpError } from '../errors';
 
 const TEMPORAL_DEADLINE_MS = 5_000;

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../observability/logger';
-import { startFareflow } from '../../system/startFareflow';
+import { assembleFareflow } from '../../stack/assemble';
 import { MissingSearchAttributes } from '../../temporal/searchAttributes';
 import { startStack, type Stack } from '../support/harness';
 import { postWebhook } from '../support/scenario';
@@ -51,7 +51,7 @@ describe('the test harness', () => {
     // A new namespace reaches every service of the server a moment after it is created.
     await waitFor(() => stack.client.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), { what: `namespace ${namespace} served` });
     const config = loadConfig({ ...stack.env, TEMPORAL_NAMESPACE: namespace });
-    const starting = startFareflow({ config, temporalAddress: testTemporalAddress(), logger: createLogger('silent'), monimeBaseUrl: stack.simulator.url, runWorkers: false });
+    const starting = assembleFareflow({ config, temporal: { address: testTemporalAddress() }, logger: createLogger('silent'), monime: { baseUrl: stack.simulator.url }, workers: false });
     await expect(starting).rejects.toBeInstanceOf(MissingSearchAttributes);
     await expect(starting).rejects.toThrow(`temporal operator search-attribute create --namespace ${namespace} --name TransactionStatus --type Keyword`);
   });

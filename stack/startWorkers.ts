@@ -1,0 +1,63 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import type { MonimeClient } from '../monime/client';
+import type { Logger } from '../observability/logger';
+import { connectWorker } from '../temporal/connection';
+import type { WorkflowBundle } from '../workers/bundle';
+import { createWorkers, runWorkers } from '../workers/createWorkers';
+import type { Stopper } from './stopper';
+
+export interface WorkerSet {
+  /** Starts the workers (again, after `stop`: crash-and-restart tests); a no-op while they run. */
+  start(): Promise<void>;
+  /** Stops polling and lets the activities in hand finish (workers/createWorkers.ts shutdownTimes). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Both task queues' workers, stoppable and startable again. Registers its stops (workers
+ * drain, then their connection closes) whether or not the workers run yet, so they land in
+ * the stop order where the workers belong even when `start()` comes later.
+ */
+export function createWorkerSet(opts: {
+  config: Config;
+  temporalAddress: string;
+  db: Db;
+  monime: MonimeClient;
+  client: Client;
+  logger: Logger;
+  workflowBundle: () => Promise<WorkflowBundle>;
+  stopper: Stopper;
+}): WorkerSet {
+  const { config, logger } = opts;
+  let connection: NativeConnection | null = null;
+  let running: ReturnType<typeof runWorkers> | null = null;
+  const start = async () => {
+    if (running) return;
+    const workflowBundle = await opts.workflowBundle();
+    connection ??= await connectWorker(opts.temporalAddress);
+    const activities = createActivities({
+      db: opts.db,
+      monime: opts.monime,
+      temporal: opts.client,
+      taskQueue: config.temporal.taskQueue,
+      platformFinancialAccountId: config.monime.platformFinancialAccountId,
+      logger: logger.child({ component: 'activities' }),
+    });
+    running = runWorkers(await createWorkers({ config, connection, activities, workflowBundle }));
+    running.done.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
+  };
+  const stop = async () => {
+    const current = running;
+    running = null;
+    await current?.shutdown();
+  };
+  opts.stopper.add('Temporal worker connection', async () => {
+    await connection?.close();
+  });
+  opts.stopper.add('workers', stop);
+  return { start, stop };
+}
