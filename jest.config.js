@@ -1,13 +1,47 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Three projects, each with only the set-up its tests need:
+ * - unit: pure tests, no global setup — no Temporal, no PostgreSQL;
+ * - workflow: workflows on stubbed activities against one local Temporal dev server;
+ * - integration: the whole system on real Temporal + PostgreSQL (test/integration, replay, browser).
+ * `--selectProjects unit workflow` (npm run test:unit) starts only what those need: Jest runs
+ * a project's globalSetup only when one of its tests is selected.
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  globalSetup: '<rootDir>/test/support/globalSetup.ts',
-  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+};
+
+// SDK and app logs go to one file per test file (.data/test/logs/), printed only if it fails.
+const withTestLogs = { setupFilesAfterEnv: ['<rootDir>/test/support/testLogSetup.ts'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
+    {
+      ...shared,
+      ...withTestLogs,
+      displayName: 'workflow',
+      roots: ['<rootDir>/test/workflow'],
+      globalSetup: '<rootDir>/test/support/workflowGlobalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/workflowGlobalTeardown.ts',
+    },
+    {
+      ...shared,
+      ...withTestLogs,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/replay', '<rootDir>/test/browser'],
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+    },
+  ],
+  // Whole-run options (Jest reads them here, not per project).
   // Two cores: one for the Temporal dev server and PostgreSQL, one for the suite.
+  // `npm run test:unit` raises it on the command line.
   maxWorkers: 1,
   testTimeout: 120_000,
-  reporters: ['default', '<rootDir>/test/support/closingLineReporter.js'],
+  reporters: ['default', '<rootDir>/test/support/testLogReporter.js', '<rootDir>/test/support/closingLineReporter.js'],
+  // Once, after every project's own teardown, whatever projects were selected: the closing line.
+  globalTeardown: '<rootDir>/test/support/runTeardown.ts',
 };

@@ -1,7 +1,8 @@
 /**
  * Ends a run with one plain line, `tests: N passed, N failed, N skipped`, that any CI can read
  * without knowing Jest's own summary format. Jest prints its summary after every reporter, so
- * the line is handed to globalTeardown, which runs last, to print.
+ * the line is handed to the run's top-level globalTeardown (printClosingLine.ts), which Jest
+ * runs once, after every project's own teardown, to print.
  */
 class ClosingLineReporter {
   onRunComplete(_contexts, results) {

@@ -2,21 +2,21 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { quietTestRuntime } from './quietRuntime';
 import { loadConfig } from '../../config';
 import { ensureTemporalCli } from '../../temporal/cli';
-import { bundleWorkflows } from '../../workers/bundle';
 import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../contract';
 import { freePort } from './freePort';
-import { WORKFLOW_BUNDLE_FILE } from './testServer';
+import { bundleWorkflowsOnce } from './workflowBundle';
 
 /**
- * One Temporal dev server and one workflow bundle for the whole run. The dev server is
- * the locally built CLI (`existing-path`): Temporal's helpers would otherwise download one.
+ * The integration project's Temporal dev server, and the workflow bundle (bundled once per
+ * run, shared with the workflow project). The dev server is the locally built CLI
+ * (`existing-path`): Temporal's helpers would otherwise download one.
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   quietTestRuntime();
   const uiPort = await freePort();
   const cliPath = await ensureTemporalCli({ configuredPath: loadConfig().temporal.cliPath });
-  const [env] = await Promise.all([
+  const [env, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: cliPath },
@@ -28,12 +28,12 @@ export default async function globalSetup(): Promise<void> {
         log: { format: 'pretty', level: 'error' },
       },
     }),
-    bundleWorkflows(WORKFLOW_BUNDLE_FILE),
+    bundleWorkflowsOnce(),
   ]);
   process.env.FAREFLOW_TEST_TEMPORAL_ADDRESS = env.address;
   process.env.FAREFLOW_TEST_TEMPORAL_CLI = cliPath;
   process.env.FAREFLOW_TEST_TEMPORAL_UI = `http://127.0.0.1:${uiPort}`;
-  process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE = WORKFLOW_BUNDLE_FILE;
+  process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE = bundle;
   (globalThis as { __fareflowTemporal?: TestWorkflowEnvironment }).__fareflowTemporal = env;
   process.stderr.write(`\n[fareflow tests] Temporal dev server ${env.address}, workflows bundled, in ${Date.now() - started} ms\n`);
 }

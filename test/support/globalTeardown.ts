@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
+/** The integration project's teardown; the run's closing line is printed by printClosingLine.ts. */
 export default async function globalTeardown(): Promise<void> {
-  const state = globalThis as { __fareflowTemporal?: TestWorkflowEnvironment; __fareflowClosingLine?: string };
+  const state = globalThis as { __fareflowTemporal?: TestWorkflowEnvironment };
   await state.__fareflowTemporal?.teardown();
-  // Set by closingLineReporter.js: the run's last line.
-  if (state.__fareflowClosingLine) process.stderr.write(`${state.__fareflowClosingLine}\n`);
+  delete state.__fareflowTemporal;
 }

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Client as PgClient, type Pool } from 'pg';
 import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig, type Config } from '../../config';
-import { migrate } from '../../db/migrate';
 import { createLogger } from '../../observability/logger';
-import { startSimulator, type FaultConfig, type RunningSimulator } from '../../simulator';
-import { startFareflow, type Fareflow } from '../../system/startFareflow';
+import type { FaultConfig, RunningSimulator } from '../../simulator';
+import { assembleFareflow, type Fareflow } from '../../stack/assemble';
 import { quietTestRuntime } from './quietRuntime';
 import { reserveTicket, type Reservation } from './scenario';
+import { testLogStream } from './testLogs';
 import { testTemporalAddress } from './testServer';
 import { waitFor } from './waitFor';
 
@@ -52,21 +52,13 @@ export async function startStack(
   quietTestRuntime();
   const suffix = randomUUID().replace(/-/g, '').slice(0, 10);
   const databaseName = `fareflow_test_${suffix}`;
-  const simulator = await startSimulator({
-    port: 0,
-    accessToken: DEV_MONIME_ACCESS_TOKEN,
-    spaceId: DEV_MONIME_SPACE_ID,
-    platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID,
-    webhookSecret: DEV_WEBHOOK_SECRET,
-    faults: opts.faults,
-  });
-  const env: Record<string, string> = {
+  // MONIME_BASE_URL: the simulator's, once the stack has started it.
+  let env: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
     TEMPORAL_ADDRESS: opts.temporalAddress ?? testTemporalAddress(),
     TEMPORAL_TASK_QUEUE: `test-${suffix}`,
-    MONIME_BASE_URL: simulator.url,
     MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
     MONIME_SPACE_ID: DEV_MONIME_SPACE_ID,
     PLATFORM_FINANCIAL_ACCOUNT_ID: SIMULATOR_PLATFORM_ACCOUNT_ID,
@@ -75,20 +67,21 @@ export async function startStack(
     ...opts.env,
   };
   const config = loadConfig(env);
-  await migrate(config.databaseUrl);
-  const fareflow = await startFareflow({
+  const fareflow = await assembleFareflow({
     config,
-    temporalAddress: config.temporal.address!,
-    logger: createLogger(config.logLevel, 'fareflow-test'),
+    migrate: true,
+    monime: { simulator: { port: 0, faults: opts.faults } },
+    // Into the test file's log (testLogs.ts), printed only if the file fails.
+    logger: createLogger(config.logLevel, 'fareflow-test', testLogStream()),
     workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! },
-    monimeBaseUrl: simulator.url,
-    runWorkers: opts.startWorkers !== false,
+    workers: opts.startWorkers !== false,
   });
+  const simulator = fareflow.simulator!;
+  env = { ...env, MONIME_BASE_URL: simulator.url };
   const apiUrl = fareflow.api!.url;
-  simulator.setWebhookUrl(`${apiUrl}/webhooks/monime`);
 
   const stack: Stack = {
-    config,
+    config: fareflow.config,
     env: { ...env, PORT: String(fareflow.api!.port) },
     apiUrl,
     api: (path, init = {}) =>
@@ -107,7 +100,6 @@ export async function startStack(
     startWorkers: () => fareflow.startWorkers(),
     async stop() {
       await fareflow.stop();
-      await simulator.close();
       await dropDatabase(databaseName);
     },
   };

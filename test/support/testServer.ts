@@ -2,7 +2,12 @@
 import path from 'node:path';
 
 export const TEST_DATA_DIR = path.join(__dirname, '..', '..', '.data', 'test');
-export const WORKFLOW_BUNDLE_FILE = path.join(TEST_DATA_DIR, 'workflow-bundle.js');
+/**
+ * One per run (the Jest process that runs the global setups): engineers sharing a working tree
+ * run suites at the same time, and one run must not read a bundle another is rewriting.
+ * The run's teardown (runTeardown.ts) deletes it.
+ */
+export const WORKFLOW_BUNDLE_FILE = path.join(TEST_DATA_DIR, `workflow-bundle-${process.pid}.js`);
 
 export function testTemporalAddress(): string {
   const address = process.env.FAREFLOW_TEST_TEMPORAL_ADDRESS;
