@@ -6,8 +6,20 @@ import { createPaymentCode } from './paymentCodes';
 import type { SimulatorState } from './state';
 import { createInternalTransfer, getInternalTransfer } from './transfers';
 
-/** MoniMe's three calls (contract §5), with the envelope, credentials and idempotency MoniMe has. */
-export function createSimulatorApp(state: SimulatorState): Koa {
+export interface SimulatorAppOptions {
+  /**
+   * NODE_ENV=production: `/_sim/*` is not mounted at all (every path under it is a 404). Those
+   * routes pay codes and settle transfers with webhooks signed by the real secret, so no
+   * production process may serve them; MoniMe's own `/v1` calls stay.
+   */
+  production: boolean;
+}
+
+/**
+ * MoniMe's three calls (contract §5), with the envelope, credentials and idempotency MoniMe
+ * has; plus, outside production only, the `/_sim/*` admin routes.
+ */
+export function createSimulatorApp(state: SimulatorState, options: SimulatorAppOptions): Koa {
   const app = new Koa();
   const monime = new Router({ prefix: '/v1' });
   monime.use(requireMonimeCredentials(state), replayIdempotentPosts(state));
@@ -15,9 +27,11 @@ export function createSimulatorApp(state: SimulatorState): Koa {
   monime.post('/internal-transfers', injectFaults(state, 'transfers'), createInternalTransfer(state));
   monime.get('/internal-transfers/:id', injectFaults(state, 'transfers'), getInternalTransfer(state));
 
-  const admin = adminRouter(state);
   app.use(parseJsonBody());
   app.use(monime.routes()).use(monime.allowedMethods());
-  app.use(admin.routes()).use(admin.allowedMethods());
+  if (!options.production) {
+    const admin = adminRouter(state);
+    app.use(admin.routes()).use(admin.allowedMethods());
+  }
   return app;
 }

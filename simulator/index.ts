@@ -24,6 +24,11 @@ export interface SimulatorOptions {
   webhookSecret: string;
   faults?: Partial<FaultConfig>;
   logger?: Logger;
+  /**
+   * `config.nodeEnv === 'production'`. Required, so that no caller can forget it: in
+   * production the `/_sim/*` routes (they mint validly signed webhooks) are not served.
+   */
+  production: boolean;
 }
 
 export interface RunningSimulator {
@@ -52,7 +57,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     },
     timers: new Set(),
   };
-  const app = createSimulatorApp(state);
+  const app = createSimulatorApp(state, { production: options.production });
   app.on('error', (error) => options.logger?.warn({ err: error }, 'simulator request failed'));
   const host = options.host ?? '127.0.0.1';
   const server: Server = await new Promise((resolve, reject) => {

@@ -24,7 +24,9 @@ export async function startMonime(opts: {
   const { config, logger } = opts;
   if ('baseUrl' in opts.part) return { baseUrl: opts.part.baseUrl, simulator: null };
   if (config.nodeEnv === 'production')
-    logger.warn('NODE_ENV=production without MONIME_BASE_URL: payments go to the built-in simulator, not MoniMe');
+    logger.warn(
+      'NODE_ENV=production without MONIME_BASE_URL: payments go to the built-in simulator, not MoniMe (its /_sim/* routes are not served)',
+    );
   const simulator = await startSimulator({
     port: opts.part.simulator.port,
     accessToken: config.monime.accessToken,
@@ -34,6 +36,7 @@ export async function startMonime(opts: {
     webhookSecret: config.monime.webhookSecrets[0],
     faults: opts.part.simulator.faults,
     logger,
+    production: config.nodeEnv === 'production',
   });
   opts.stopper.add('MoniMe simulator', () => simulator.close());
   return { baseUrl: simulator.url, simulator };

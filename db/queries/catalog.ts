@@ -18,7 +18,25 @@ export interface Route {
   createdAt: Date;
 }
 
-const toCompany = (row: Record<string, any>): Company => ({
+interface CompanyRow {
+  id: string;
+  name: string;
+  financial_account_id: string;
+  commission_bps: number;
+  created_at: Date;
+}
+
+interface RouteRow {
+  id: string;
+  company_id: string;
+  origin: string;
+  destination: string;
+  price_minor: number;
+  currency: string;
+  created_at: Date;
+}
+
+const toCompany = (row: CompanyRow): Company => ({
   id: row.id,
   name: row.name,
   financialAccountId: row.financial_account_id,
@@ -26,7 +44,7 @@ const toCompany = (row: Record<string, any>): Company => ({
   createdAt: row.created_at,
 });
 
-const toRoute = (row: Record<string, any>): Route => ({
+const toRoute = (row: RouteRow): Route => ({
   id: row.id,
   companyId: row.company_id,
   origin: row.origin,
