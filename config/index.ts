@@ -19,6 +19,7 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
 const port = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -45,6 +46,8 @@ const envSchema = z.object({
   MONIME_HTTP_TIMEOUT_MS: positiveInt(10_000),
   TRANSFER_GIVE_UP_AFTER_MINUTES: positiveInt(60),
   STALL_TIMEOUT_SECONDS: positiveInt(600),
+  RESERVATION_GRACE_SECONDS: nonNegativeInt(120),
+  RESERVATION_CODE_SECONDS: positiveInt(30 * 60),
   AUDIT_SHARDS: positiveInt(4),
   AUDIT_BATCH_SIZE: positiveInt(100),
   AUDIT_FLUSH_MS: positiveInt(2000),
@@ -102,6 +105,12 @@ export interface Config {
     attemptTimeoutSeconds: number;
   };
   stallTimeoutSeconds: number;
+  reservations: {
+    /** How long a ticket's payment code lives at MoniMe (its `duration`). */
+    codeSeconds: number;
+    /** Contract §1: a reservation is released at the latest this long after its code expired, webhook or not. */
+    graceSeconds: number;
+  };
   audit: { shards: number; batchSize: number; flushMs: number };
   /** True where a value came from the dev defaults; printed at start so a developer can use them. */
   usesDevSecrets: { webhookSecret: boolean; apiToken: boolean };
@@ -196,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attemptTimeoutSeconds: e.TRANSFER_ATTEMPT_TIMEOUT_SECONDS,
     },
     stallTimeoutSeconds: e.STALL_TIMEOUT_SECONDS,
+    reservations: { codeSeconds: e.RESERVATION_CODE_SECONDS, graceSeconds: e.RESERVATION_GRACE_SECONDS },
     audit: { shards: e.AUDIT_SHARDS, batchSize: e.AUDIT_BATCH_SIZE, flushMs: e.AUDIT_FLUSH_MS },
     usesDevSecrets: { webhookSecret: e.MONIME_WEBHOOK_SECRET === undefined, apiToken: e.API_TOKEN === undefined },
   };

@@ -7,8 +7,14 @@
 /** Contract §4: one workflow per MoniMe payment, ever. */
 export const workflowIdForTransaction = (transactionId: string) => `transaction-${transactionId}`;
 
-/** One release per payment code, whoever asks for it. */
+/** One release per payment code, whoever asks for it: for an expired code whose ticket the webhook does not name. */
 export const workflowIdForExpiredCode = (paymentCodeId: string) => `payment-code-expired-${paymentCodeId}`;
+
+/**
+ * One release per reservation: started with the ticket, delayed to its deadline, brought
+ * forward by the payment_code.expired webhook (signal-with-start on this same id).
+ */
+export const workflowIdForReservation = (ticketId: string) => `reservation-${ticketId}`;
 
 /** Transfers get their own queue so that one server-side rate limit covers every worker. */
 export const transferTaskQueueFor = (taskQueue: string) => `${taskQueue}-transfers`;

@@ -37,3 +37,28 @@ export function reservationReleaseOutcome(reservation: ReservationState | null):
   if (reservation.codeStatus !== 'pending') return 'already_released';
   return 'released';
 }
+
+/** A reservation as its deadline finds it: the ticket, and the code attached to it if any. */
+export interface TicketReservationState {
+  ticketStatus: TicketStatus;
+  /** Null for a half-made reservation: MoniMe issued a code, attaching it failed. */
+  code: { id: string; status: PaymentCodeStatus } | null;
+}
+
+/**
+ * What a reservation's deadline — or the expiry webhook that brings it forward — does to it:
+ * nothing once paid, nothing once released, nothing for a code the webhook named that is not
+ * the ticket's (the deadline still holds); else `released`, with or without a code. `null`:
+ * the ticket was never written.
+ */
+export function ticketReleaseOutcome(
+  reservation: TicketReservationState | null,
+  notifiedCodeId: string | null,
+): ReleaseReservationResult['outcome'] {
+  if (reservation === null) return 'unknown_ticket';
+  const { ticketStatus, code } = reservation;
+  if (notifiedCodeId !== null && code !== null && code.id !== notifiedCodeId) return 'unknown_payment_code';
+  if (ticketStatus === 'issued' || code?.status === 'completed') return 'already_paid';
+  if (ticketStatus !== 'reserved') return 'already_released';
+  return 'released';
+}

@@ -1,8 +1,12 @@
 /**
- * Reserving a ticket: a small saga over the database and MoniMe. The ticket is written
- * `reserved` first, then MoniMe is asked for a one-time payment code for its price (contract
- * §3, §5); when MoniMe will not issue one, the reservation is withdrawn rather than left
- * half-made. Knows nothing of HTTP: the route validates the request and maps the errors.
+ * Reserving a ticket: a small saga over Temporal, the database and MoniMe. First the
+ * reservation's deadline is scheduled (a durable release at code duration + grace, contract
+ * §1, §3), then the ticket is written `reserved`, then MoniMe is asked for a one-time payment
+ * code for its price (contract §3, §5) and the code is attached to the ticket. When MoniMe
+ * will not issue one, the reservation is withdrawn at once; whatever else fails after the
+ * deadline exists — attaching the code, the process itself — the deadline releases the ticket
+ * by its id unless it was paid. Knows nothing of HTTP: the route validates the request and
+ * maps the errors.
  */
 import { randomUUID } from 'node:crypto';
 import type { Money, TicketStatus } from '../contract';
@@ -59,7 +63,16 @@ export interface ReservationDeps {
   monime: Pick<MonimeClient, 'createPaymentCode'>;
   /** Payments must land where the company transfers are drawn from. */
   platformFinancialAccountId: string;
+  /** RESERVATION_CODE_SECONDS (the code's duration at MoniMe) and RESERVATION_GRACE_SECONDS. */
+  timing: { codeSeconds: number; graceSeconds: number };
+  /**
+   * Durably schedules the release of the ticket's reservation at `deadline` (the route: a
+   * releaseReservation workflow in a Temporal start delay). Called before anything is written;
+   * a failure leaves nothing behind.
+   */
+  scheduleDeadline(ticketId: string, deadline: Date): Promise<void>;
   newTicketId?: () => string;
+  now?: () => Date;
 }
 
 /** The route asked for does not exist; nothing was written. */
@@ -84,11 +97,23 @@ export class ReservationFailed extends Error {
 /** The MoniMe Idempotency-Key of a ticket's payment code: a retried call asks for the same code. */
 export const paymentCodeIdempotencyKey = (ticketId: string) => `payment-code-${ticketId}`;
 
+/** A code's `duration` as MoniMe takes it, in the largest whole unit: 1800 → `30m`, 7200 → `2h`, 90 → `90s`. */
+export function monimeDuration(seconds: number): string {
+  if (seconds % 3_600 === 0) return `${seconds / 3_600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 export async function reserveTicket(deps: ReservationDeps, request: ReservationRequest): Promise<Reservation> {
   const { db, monime } = deps;
   const route = await db.findRoute(request.routeId);
   if (!route) throw new RouteNotFound(request.routeId);
   const ticketId = deps.newTicketId?.() ?? `tkt-${randomUUID()}`;
+  // Taken before MoniMe sets the code's expireTime (its now + the same duration): with clocks
+  // that agree, the deadline falls before expireTime + grace by the length of the call.
+  const { codeSeconds, graceSeconds } = deps.timing;
+  const deadline = new Date((deps.now?.() ?? new Date()).getTime() + (codeSeconds + graceSeconds) * 1_000);
+  await deps.scheduleDeadline(ticketId, deadline);
   await db.insertReservedTicket({ id: ticketId, route, passengerName: request.passengerName, passengerPhone: request.passengerPhone });
   let code;
   try {
@@ -98,7 +123,7 @@ export async function reserveTicket(deps: ReservationDeps, request: ReservationR
         mode: 'one_time',
         enable: true,
         amount: { currency: route.currency, value: route.priceMinor },
-        duration: '30m',
+        duration: monimeDuration(codeSeconds),
         customer: { name: request.passengerName },
         authorizedPhoneNumber: request.passengerPhone,
         reference: ticketId,
@@ -111,6 +136,7 @@ export async function reserveTicket(deps: ReservationDeps, request: ReservationR
     await db.cancelUnpaidTicket(ticketId);
     throw new ReservationFailed(ticketId, error instanceof MonimeError ? error.message : 'MoniMe unreachable');
   }
+  // Should this fail, the ticket stays reserved without its code until the deadline releases it.
   await db.attachPaymentCode({
     id: code.id,
     ticketId,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Db } from '../../db/pool';
 import type { ApiMetrics } from '../../observability/metrics';
-import type { TransactionSettings } from '../../contract';
+import type { AuditSettings, TransactionSettings } from '../../contract';
 
 export interface WebhookDeps {
   config: Config;
@@ -25,4 +25,9 @@ export function transactionSettings(config: Config): TransactionSettings {
     auditBatchSize: config.audit.batchSize,
     auditFlushMs: config.audit.flushMs,
   };
+}
+
+/** What a releaseReservation run needs to audit. */
+export function auditSettings(config: Config): AuditSettings {
+  return { auditShards: config.audit.shards, auditBatchSize: config.audit.batchSize, auditFlushMs: config.audit.flushMs };
 }

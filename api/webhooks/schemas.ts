@@ -18,7 +18,25 @@ export const paymentCodeCompletedData = z.object({
   processedPaymentData: z.object({ paymentId: id, amount }),
 });
 
-export const paymentCodeExpiredData = z.object({ id });
+/**
+ * `reference` (and `metadata.ticketId`) carry the ticket id fareflow gave the code; read
+ * leniently, since a code someone else made in the same MoniMe space may hold anything there.
+ */
+export const paymentCodeExpiredData = z.object({
+  id,
+  reference: z.unknown().optional(),
+  metadata: z.unknown().optional(),
+});
+
+const ticketReference = z.string().min(1).max(200);
+
+/** The ticket an expired code was made for, from its `reference`, else `metadata.ticketId`; null when it names none. */
+export function ticketIdOfCode(code: z.infer<typeof paymentCodeExpiredData>): string | null {
+  const fromReference = ticketReference.safeParse(code.reference);
+  if (fromReference.success) return fromReference.data;
+  const fromMetadata = ticketReference.safeParse((code.metadata as { ticketId?: unknown } | null | undefined)?.ticketId);
+  return fromMetadata.success ? fromMetadata.data : null;
+}
 
 export const internalTransferData = z.object({
   id,

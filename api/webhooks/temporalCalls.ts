@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair, type SignalDefinition } from '@temporalio/common';
 import type { FareflowWorkflows } from '../../contract';
 import type { WebhookDeps } from './context';
 import { withinDeadline } from '../../stack/withinDeadline';
@@ -50,6 +50,35 @@ export async function startWorkflowOnce<K extends keyof FareflowWorkflows>(
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
+    );
+    return 'accepted';
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    throw error;
+  }
+}
+
+/**
+ * Signals a workflow, starting it first when none runs under that id: 'accepted' once Temporal
+ * has recorded the signal, 'duplicate' when the id belongs to a workflow that already closed
+ * (reuse refused). Unlike a plain signal, a signal-with-start also dispatches a workflow that
+ * is still in its start delay, at once.
+ */
+export async function signalWithStartOnce<K extends keyof FareflowWorkflows, S>(
+  deps: WebhookDeps,
+  workflowType: K,
+  start: { workflowId: string; args: Parameters<FareflowWorkflows[K]>; signal: SignalDefinition<[S]>; signalArgs: [S] },
+): Promise<'accepted' | 'duplicate'> {
+  try {
+    await recordInTemporal(
+      deps.temporal,
+      () =>
+        deps.temporal.workflow.signalWithStart<FareflowWorkflows[K], [S]>(workflowType, {
+          ...start,
+          taskQueue: deps.config.temporal.taskQueue,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        }),
+      (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'signal' }, seconds),
     );
     return 'accepted';
   } catch (error) {

@@ -32,6 +32,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REJECTED_REQUESTS_PER_MINUTE: '0' })).toThrow(/REJECTED_REQUESTS_PER_MINUTE/);
   });
 
+  it('holds a reservation for its code\'s duration plus RESERVATION_GRACE_SECONDS (contract §1), both settable', () => {
+    expect(loadConfig({}).reservations).toEqual({ codeSeconds: 1_800, graceSeconds: 120 });
+    expect(loadConfig({ RESERVATION_CODE_SECONDS: '2', RESERVATION_GRACE_SECONDS: '0' }).reservations).toEqual({ codeSeconds: 2, graceSeconds: 0 });
+    expect(() => loadConfig({ RESERVATION_GRACE_SECONDS: '-1' })).toThrow(/RESERVATION_GRACE_SECONDS/);
+    expect(() => loadConfig({ RESERVATION_CODE_SECONDS: '0' })).toThrow(/RESERVATION_CODE_SECONDS/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);

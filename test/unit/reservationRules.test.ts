@@ -1,5 +1,5 @@
 import type { PaymentCodeStatus, ReleaseReservationResult, TicketStatus } from '../../contract';
-import { isTicketOursToRelease, reservationReleaseOutcome } from '../../domain/reservations';
+import { isTicketOursToRelease, reservationReleaseOutcome, ticketReleaseOutcome } from '../../domain/reservations';
 
 describe('isTicketOursToRelease (a cancelled or rejected transaction gives its seat back)', () => {
   it.each<[TicketStatus, string | null, boolean]>([
@@ -41,5 +41,36 @@ describe('reservationReleaseOutcome (payment_code.expired)', () => {
   it('precedence: paid wins over already released', () => {
     expect(reservationReleaseOutcome({ codeStatus: 'expired', ticketStatus: 'issued' })).toBe('already_paid');
     expect(reservationReleaseOutcome({ codeStatus: 'cancelled', ticketStatus: 'issued' })).toBe('already_paid');
+  });
+});
+
+describe('ticketReleaseOutcome (a reservation\'s deadline, or the expiry webhook bringing it forward)', () => {
+  const code = (status: PaymentCodeStatus) => ({ id: 'pmc-1', status });
+
+  it('a ticket never written releases nothing', () => {
+    expect(ticketReleaseOutcome(null, null)).toBe('unknown_ticket');
+    expect(ticketReleaseOutcome(null, 'pmc-1')).toBe('unknown_ticket');
+  });
+
+  it.each<[TicketStatus, PaymentCodeStatus | null, ReleaseReservationResult['outcome']]>([
+    ['reserved', 'pending', 'released'],
+    ['reserved', null, 'released'], // half-made: the code was never attached
+    ['reserved', 'expired', 'released'],
+    ['issued', 'completed', 'already_paid'],
+    ['reserved', 'completed', 'already_paid'],
+    ['issued', null, 'already_paid'],
+    ['expired', 'expired', 'already_released'],
+    ['expired', 'pending', 'already_released'],
+    ['cancelled', null, 'already_released'],
+    ['cancelled', 'pending', 'already_released'],
+  ])('ticket %s, code %s → %s (deadline or webhook alike)', (ticketStatus, codeStatus, outcome) => {
+    const reservation = { ticketStatus, code: codeStatus === null ? null : code(codeStatus) };
+    expect(ticketReleaseOutcome(reservation, null)).toBe(outcome);
+    expect(ticketReleaseOutcome(reservation, 'pmc-1')).toBe(outcome);
+  });
+
+  it('a webhook naming another code than the ticket\'s releases nothing; the ticket without a code is released', () => {
+    expect(ticketReleaseOutcome({ ticketStatus: 'reserved', code: code('pending') }, 'pmc-other')).toBe('unknown_payment_code');
+    expect(ticketReleaseOutcome({ ticketStatus: 'reserved', code: null }, 'pmc-other')).toBe('released');
   });
 });

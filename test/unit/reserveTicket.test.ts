@@ -78,11 +78,26 @@ const issuedCode = (request: CreatePaymentCodeRequest): PaymentCode =>
     financialAccountId: request.financialAccountId,
   }) as PaymentCode;
 
-const deps = (db: ReservationDb, monime: ReservationDeps['monime']): ReservationDeps => ({
+/** The durable deadline, as the route schedules it on Temporal (a delayed releaseReservation). */
+function fakeDeadlines(calls: string[] = []) {
+  const scheduled: { ticketId: string; deadline: string }[] = [];
+  const scheduleDeadline: ReservationDeps['scheduleDeadline'] = async (ticketId, deadline) => {
+    calls.push(`scheduleDeadline ${ticketId} ${deadline.toISOString()}`);
+    scheduled.push({ ticketId, deadline: deadline.toISOString() });
+  };
+  return { scheduleDeadline, scheduled };
+}
+
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+const deps = (db: ReservationDb, monime: ReservationDeps['monime'], calls: string[] = []): ReservationDeps => ({
   db,
   monime,
   platformFinancialAccountId: 'fac-platform',
   newTicketId: () => 'tkt-1',
+  timing: { codeSeconds: 1_800, graceSeconds: 120 },
+  scheduleDeadline: fakeDeadlines(calls).scheduleDeadline,
+  now: () => NOW,
 });
 
 describe('reserveTicket', () => {
@@ -90,9 +105,15 @@ describe('reserveTicket', () => {
     const { db, calls, tickets, attached } = fakeDb();
     const { monime, requests } = fakeMonime(issuedCode);
 
-    const reservation = await reserveTicket(deps(db, monime), request);
+    const reservation = await reserveTicket(deps(db, monime, calls), request);
 
-    expect(calls).toEqual(['findRoute rte-1', 'insertReservedTicket tkt-1', 'attachPaymentCode pmc-1']);
+    // The deadline (30 min code + 120 s grace) is scheduled before anything is written.
+    expect(calls).toEqual([
+      'findRoute rte-1',
+      'scheduleDeadline tkt-1 2026-11-24T10:32:00.000Z',
+      'insertReservedTicket tkt-1',
+      'attachPaymentCode pmc-1',
+    ]);
     expect(requests).toEqual([
       {
         idempotencyKey: 'payment-code-tkt-1',
@@ -159,7 +180,7 @@ describe('reserveTicket', () => {
     const { db, calls, tickets, attached } = fakeDb();
     const { monime } = fakeMonime(() => new MonimeError('MoniMe answered 422 invalid_amount: no', 'non_retryable', { httpStatus: 422 }));
 
-    const failure = await reserveTicket(deps(db, monime), request).catch((error: unknown) => error);
+    const failure = await reserveTicket(deps(db, monime, calls), request).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ReservationFailed);
     expect((failure as ReservationFailed).ticketId).toBe('tkt-1');
@@ -167,7 +188,12 @@ describe('reserveTicket', () => {
     expect((failure as ReservationFailed).message).toBe(
       'could not create a payment code, the reservation was withdrawn: MoniMe answered 422 invalid_amount: no',
     );
-    expect(calls).toEqual(['findRoute rte-1', 'insertReservedTicket tkt-1', 'cancelUnpaidTicket tkt-1']);
+    expect(calls).toEqual([
+      'findRoute rte-1',
+      'scheduleDeadline tkt-1 2026-11-24T10:32:00.000Z',
+      'insertReservedTicket tkt-1',
+      'cancelUnpaidTicket tkt-1',
+    ]);
     expect(tickets.get('tkt-1')).toEqual({ status: 'cancelled', paymentCodeId: null });
     expect(attached).toEqual([]);
   });
@@ -207,5 +233,61 @@ describe('reserveTicket', () => {
     };
     const { monime } = fakeMonime(() => new MonimeError('MoniMe answered 500: down', 'retryable'));
     await expect(reserveTicket(deps(broken, monime), request)).rejects.toThrow('connection terminated');
+  });
+
+  it('point 7: attaching the code fails — the deadline was scheduled before, so the half-made reservation is released by it', async () => {
+    const { db, calls, tickets } = fakeDb();
+    const { scheduleDeadline, scheduled } = fakeDeadlines(calls);
+    const broken: ReservationDb = {
+      ...db,
+      attachPaymentCode: async (code) => {
+        calls.push(`attachPaymentCode ${code.id}`);
+        throw new Error('connection terminated');
+      },
+    };
+    const { monime } = fakeMonime(issuedCode);
+
+    await expect(reserveTicket({ ...deps(broken, monime), scheduleDeadline }, request)).rejects.toThrow('connection terminated');
+
+    expect(scheduled).toEqual([{ ticketId: 'tkt-1', deadline: '2026-11-24T10:32:00.000Z' }]);
+    expect(calls).toEqual([
+      'findRoute rte-1',
+      'scheduleDeadline tkt-1 2026-11-24T10:32:00.000Z',
+      'insertReservedTicket tkt-1',
+      'attachPaymentCode pmc-1',
+    ]);
+    // Left for the deadline: releaseReservation finds the ticket by its id, code or no code.
+    expect(tickets.get('tkt-1')).toEqual({ status: 'reserved', paymentCodeId: null });
+  });
+
+  it('no deadline, no reservation: when it cannot be scheduled nothing is written and MoniMe is not asked', async () => {
+    const { db, calls } = fakeDb();
+    const { monime, requests } = fakeMonime(issuedCode);
+    const unscheduled: ReservationDeps = {
+      ...deps(db, monime, calls),
+      scheduleDeadline: async () => {
+        throw new Error('Temporal unavailable');
+      },
+    };
+    await expect(reserveTicket(unscheduled, request)).rejects.toThrow('Temporal unavailable');
+    expect(calls).toEqual(['findRoute rte-1']);
+    expect(requests).toEqual([]);
+  });
+
+  it('asks MoniMe for the configured code duration, in the largest whole unit, and holds the seat that long plus the grace', async () => {
+    const cases: Array<[number, string]> = [
+      [1_800, '30m'],
+      [7_200, '2h'],
+      [90, '90s'],
+      [2, '2s'],
+    ];
+    for (const [codeSeconds, duration] of cases) {
+      const { db } = fakeDb();
+      const { monime, requests } = fakeMonime(issuedCode);
+      const { scheduleDeadline, scheduled } = fakeDeadlines();
+      await reserveTicket({ ...deps(db, monime), timing: { codeSeconds, graceSeconds: 1 }, scheduleDeadline }, request);
+      expect(requests[0].request.duration).toBe(duration);
+      expect(scheduled[0].deadline).toBe(new Date(NOW.getTime() + (codeSeconds + 1) * 1000).toISOString());
+    }
   });
 });
