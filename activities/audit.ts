@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import {
+  AUDIT_EVENT_REFUSED,
   auditBatcherWorkflowId,
   auditEventsSignal,
   auditShardFor,
@@ -6,13 +8,14 @@ import {
   type AuditActivities,
   type AuditBatcherInput,
   type AuditBatcherWorkflow,
+  type AuditDeadLetter,
   type AuditEvent,
   type PublishAuditEventsInput,
 } from '../contract';
-import { insertAuditEvents } from '../db/queries/audit';
+import { insertAuditDeadLetters, insertAuditEvents } from '../db/queries/audit';
 import type { ActivityDeps } from './deps';
 
-export function createAuditActivities({ db, temporal, taskQueue }: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue'>): AuditActivities {
+export function createAuditActivities({ db, temporal, taskQueue, logger }: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue' | 'logger'>): AuditActivities {
   return {
     /**
      * Delivers events to their batcher, starting it if it is not running. Workflows call
@@ -38,9 +41,42 @@ export function createAuditActivities({ db, temporal, taskQueue }: Pick<Activity
       );
     },
 
-    /** One multi-row insert per flush; idempotent on the event id. */
+    /**
+     * One multi-row insert per flush; idempotent on the event id. When PostgreSQL refuses the
+     * data itself no retry can help: that fails at once, non-retryable, and the batcher splits
+     * the batch to set the refused event aside. Anything else (the database away, a timeout)
+     * is thrown as it is and retried.
+     */
     async writeAuditBatch(events: AuditEvent[]): Promise<number> {
-      return insertAuditEvents(db, events);
+      try {
+        return await insertAuditEvents(db, events);
+      } catch (error) {
+        const refusal = dataRefusal(error);
+        if (refusal) throw ApplicationFailure.create({ type: AUDIT_EVENT_REFUSED, message: refusal, nonRetryable: true, cause: error as Error });
+        throw error;
+      }
+    },
+
+    async recordAuditDeadLetters(letters: AuditDeadLetter[]): Promise<number> {
+      const recorded = await insertAuditDeadLetters(db, letters);
+      for (const letter of letters) logger.warn({ eventId: letter.eventId, kind: letter.kind, batcher: letter.batcher, reason: letter.reason }, 'audit event set aside in audit_dead_letters');
+      return recorded;
     },
   };
+}
+
+/**
+ * SQLSTATE classes that say "this data", never "this moment": 22 data exception (invalid
+ * text representation, untranslatable character, NUL byte, out of range), 23 integrity
+ * constraint violation (a NOT NULL column left empty) and 54 program limit exceeded (a value
+ * too large). Connection errors (08), shutdowns (57), resource shortages (53) and the like
+ * stay retryable.
+ */
+const REFUSING_SQLSTATE_CLASSES = new Set(['22', '23', '54']);
+
+/** PostgreSQL's message when it refused the data itself, else null. */
+function dataRefusal(error: unknown): string | null {
+  const { code, message, detail } = (error ?? {}) as { code?: unknown; message?: unknown; detail?: unknown };
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || !REFUSING_SQLSTATE_CLASSES.has(code.slice(0, 2))) return null;
+  return `${String(message)}${typeof detail === 'string' && detail ? ` (${detail})` : ''} [SQLSTATE ${code}]`;
 }

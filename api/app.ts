@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { Config } from '../config';
 import type { Db } from '../db/pool';
+import { countAuditDeadLetters } from '../db/queries/audit';
 import type { MonimeClient } from '../monime/client';
 import type { Logger } from '../observability/logger';
 import type { ApiMetrics } from '../observability/metrics';
@@ -37,6 +38,8 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
   // Only the address the balancer itself appended can be trusted; earlier entries are the caller's to forge.
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
   const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl, max: config.rejectedRequestsPerMinute });
+  deps.metrics.watchRejectedCallers(() => limiter.trackedCallers());
+  deps.metrics.watchAuditDeadLetters(() => countAuditDeadLetters(deps.db));
 
   app.use(assignRequestId(deps.logger));
   app.use(logRequests(deps.metrics));
@@ -57,7 +60,7 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
 
   const api = new Router();
   api.use('/api', requireBearerToken(config.apiToken, limiter), parseJsonBody());
-  for (const routes of [companyRoutes(deps.db), ticketRoutes(deps.db, deps.monime, config.monime.platformFinancialAccountId), transactionRoutes(deps.db, deps.temporal)]) api.use(routes.routes());
+  for (const routes of [companyRoutes(deps.db), ticketRoutes({ db: deps.db, monime: deps.monime, temporal: deps.temporal, config }), transactionRoutes(deps.db, deps.temporal)]) api.use(routes.routes());
   app.use(api.routes()).use(api.allowedMethods());
   return Object.assign(app, { limiter });
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
@@ -6,8 +6,39 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 export function createApiMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fareflow_' });
+  /** Read at each scrape; set by the API once its rejection limiter exists. */
+  let rejectedCallersTracked: () => number = () => 0;
+  new Gauge({
+    name: 'fareflow_rejected_callers_tracked',
+    help: 'Caller addresses the in-memory rejection limiter holds a count for (bounded; 0 when REDIS_URL keeps the counts in Redis)',
+    registers: [registry],
+    collect() {
+      this.set(rejectedCallersTracked());
+    },
+  });
+  /** Read at each scrape, from the database: the worker that sets events aside may be another process. */
+  let auditDeadLetters: () => Promise<Record<string, number>> = async () => ({});
+  new Gauge({
+    name: 'fareflow_audit_dead_letters',
+    help: 'Audit events set aside in audit_dead_letters, by kind: refused (PostgreSQL would not store them) or malformed (no audit event at all)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      // A scrape must answer even when the database does not: the gauge then keeps its last value.
+      const counts = await auditDeadLetters().catch(() => null);
+      if (counts) for (const [kind, n] of Object.entries(counts)) this.set({ kind }, n);
+    },
+  });
   return {
     registry,
+    /** Where `fareflow_audit_dead_letters` reads its counts. */
+    watchAuditDeadLetters(count: () => Promise<Record<string, number>>): void {
+      auditDeadLetters = count;
+    },
+    /** Where `fareflow_rejected_callers_tracked` reads its value. */
+    watchRejectedCallers(size: () => number): void {
+      rejectedCallersTracked = size;
+    },
     httpRequests: new Counter({
       name: 'fareflow_http_requests_total',
       help: 'HTTP requests by route and status',

@@ -11,7 +11,34 @@ const TRANSFER_STATUSES = new Set(['pending', 'processing', 'completed', 'failed
 const MAX_TEXT = 2_000;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? cleanText(value) : undefined);
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * Text as PostgreSQL stores it, in `text` and `jsonb` alike: at most `maxUnits` UTF-16 units,
+ * cut between code points (never between the two halves of a surrogate pair), with NUL
+ * removed and a lone surrogate — which no UTF-8 can carry — replaced by U+FFFD. jsonb refuses
+ * both, and one refused audit event used to wedge its batcher. For any text from outside
+ * (signals, MoniMe's answers, error messages) that workflow code keeps, shows or audits.
+ */
+export function cleanText(value: string, maxUnits = MAX_TEXT): string {
+  let clean = '';
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit === 0) continue;
+    let piece: string;
+    if (isHighSurrogate(unit) && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      piece = value.slice(i, i + 2);
+      i += 1;
+    } else if (isHighSurrogate(unit) || isLowSurrogate(unit)) piece = '\ufffd';
+    else piece = value[i];
+    if (clean.length + piece.length > maxUnits) break;
+    clean += piece;
+  }
+  return clean;
+}
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; seen: { decision?: string; note?: string; operator?: string } };
 

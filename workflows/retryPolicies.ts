@@ -1,6 +1,7 @@
 /**
  * Every retry policy the workflows use, by what it is for. Retries are Temporal's: none of
- * these gives up on its own except where a scheduleToClose beside the proxy says so.
+ * these gives up on its own except where a scheduleToClose beside the proxy says so, and the
+ * one try of an audit batch (AUDIT_WRITE_TRY_RETRY), after which the batcher splits the batch.
  */
 import type { RetryPolicy } from '@temporalio/workflow';
 
@@ -23,3 +24,12 @@ export const AUDIT_DELIVERY_RETRY: RetryPolicy = { initialInterval: '1 second', 
 
 /** A batch insert: no attempt limit, an event once signalled is written or the batcher waits. */
 export const AUDIT_WRITE_RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
+
+/**
+ * One try of a batch insert: a few attempts, then the batcher halves the batch to find what
+ * keeps failing. A refusal of the data itself is non-retryable and splits at once.
+ */
+export const AUDIT_WRITE_TRY_RETRY: RetryPolicy = { ...AUDIT_WRITE_RETRY, maximumAttempts: 4 };
+
+/** Setting a refused event aside: a database write like any other, retried for as long as it takes. */
+export const AUDIT_DEAD_LETTER_RETRY: RetryPolicy = DATABASE_RETRY;

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../contract';
+import type { AuditDeadLetter, AuditEvent } from '../../contract';
 import type { Db } from '../pool';
 
 /**
@@ -48,4 +48,31 @@ export async function listAuditTrail(db: Db, entityType: string, entityId: strin
     after: row.after,
     occurredAt: (row.occurred_at as Date).toISOString(),
   }));
+}
+
+/** What a text column takes: NUL removed (a lone surrogate already reaches PostgreSQL as U+FFFD). */
+const storable = (text: string) => text.split('\u0000').join('');
+
+/**
+ * Sets events aside, idempotent on the event id. Every value goes into a text column, NUL
+ * removed, so what the audit trail refused is stored here whatever it holds.
+ */
+export async function insertAuditDeadLetters(db: Db, letters: AuditDeadLetter[]): Promise<number> {
+  if (letters.length === 0) return 0;
+  const column = (key: keyof AuditDeadLetter) => letters.map((letter) => storable(String(letter[key])));
+  const result = await db.query(
+    `INSERT INTO audit_dead_letters (event_id, kind, batcher, event, reason)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [column('eventId'), column('kind'), column('batcher'), column('event'), column('reason')],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** Dead letters by kind, for the `fareflow_audit_dead_letters` gauge. */
+export async function countAuditDeadLetters(db: Db): Promise<Record<AuditDeadLetter['kind'], number>> {
+  const { rows } = await db.query(`SELECT kind, count(*)::int AS n FROM audit_dead_letters GROUP BY kind`);
+  const counts: Record<AuditDeadLetter['kind'], number> = { refused: 0, malformed: 0 };
+  for (const row of rows as Array<{ kind: AuditDeadLetter['kind']; n: number }>) counts[row.kind] = row.n;
+  return counts;
 }
