@@ -9,6 +9,10 @@ export function createPaymentActivities({ db }: Pick<ActivityDeps, 'db'>): Payme
     acceptPayment: (transactionId) => payments.acceptPayment(db, transactionId),
     setTransactionStatus: (input) => payments.setTransactionStatus(db, input.transactionId, input.status, input.reason, input.resolution),
     releaseTicketOfTransaction: (transactionId) => payments.releaseTicketOfTransaction(db, transactionId),
-    releaseReservation: (paymentCodeId) => payments.releaseReservation(db, paymentCodeId),
+    // A string: a run recorded before reservations had deadlines, or a code the webhook could not tie to a ticket.
+    releaseReservation: (target) =>
+      typeof target === 'string'
+        ? payments.releaseReservation(db, target)
+        : payments.releaseReservedTicket(db, target.ticketId, target.paymentCodeId),
   };
 }

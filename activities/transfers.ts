@@ -1,4 +1,5 @@
 import { transferIdempotencyKey, type CheckTransferInput, type RequestTransferInput, type TransferActivities, type TransferState, type TransferUpdateRecord } from '../contract';
+import { Context } from '@temporalio/activity';
 import { recordTransferIntent, recordTransferState } from '../db/queries/transfers';
 import { MonimeError, monimeErrorToApplicationFailure } from '../monime/errors';
 import type { InternalTransfer } from '../monime/types';
@@ -9,8 +10,17 @@ async function callMonime<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof MonimeError) throw monimeErrorToApplicationFailure(error);
+    if (error instanceof MonimeError) throw monimeErrorToApplicationFailure(error, activityAttempt());
     throw error;
+  }
+}
+
+/** Temporal's attempt number of the running activity; 1 outside Temporal (unit tests). */
+function activityAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
   }
 }
 

@@ -2,9 +2,9 @@
  * The activities workflows call, by name and signature. Workflows proxy narrow slices of
  * these interfaces; `activities/` implements them. Neither side imports the other.
  */
-import type { AuditEvent } from './audit';
+import type { AuditDeadLetter, AuditEvent } from './audit';
 import type { Money } from './money';
-import type { ReleaseReservationResult } from './reservation';
+import type { ReleaseReservationResult, ReservationToRelease } from './reservation';
 import type { AttentionReason, MonimeTransferStatus, TransactionFacts, TransactionStatus, TransferStatus } from './transaction';
 
 export interface ApplyPaymentInput {
@@ -15,9 +15,21 @@ export interface ApplyPaymentInput {
   amount: Money;
 }
 
-export type ApplyPaymentResult = TransactionFacts & { outcome: 'applied' | 'needs_attention' };
+/**
+ * `settled`: the payment was completed, cancelled or rejected, or money already moved for it —
+ * found by a second run for the same payment (after Temporal's retention forgot the first);
+ * nothing more may happen to it. `transferRound`: the round the database last recorded, where
+ * a new run resumes instead of asking MoniMe again under an older round's key.
+ */
+export type ApplyPaymentResult = TransactionFacts & { outcome: 'applied' | 'needs_attention' | 'settled'; transferRound?: number | null };
 
 export type AcceptOutcome = { accepted: true; facts: TransactionFacts } | { accepted: false; refusal: string };
+
+/** `applied: false`: the move is not allowed from the status the row has (domain/transactionStatus.ts). */
+export interface StatusChange {
+  applied: boolean;
+  current: TransactionStatus | null;
+}
 
 export interface SetTransactionStatusInput {
   transactionId: string;
@@ -35,9 +47,10 @@ export interface ReleasedTicket {
 export interface PaymentActivities {
   applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult>;
   acceptPayment(transactionId: string): Promise<AcceptOutcome>;
-  setTransactionStatus(input: SetTransactionStatusInput): Promise<void>;
+  setTransactionStatus(input: SetTransactionStatusInput): Promise<StatusChange>;
   releaseTicketOfTransaction(transactionId: string): Promise<ReleasedTicket>;
-  releaseReservation(paymentCodeId: string): Promise<ReleaseReservationResult>;
+  /** A code id (string) releases that code's reservation; `{ticketId, paymentCodeId}` the ticket's (its deadline). */
+  releaseReservation(target: ReservationToRelease): Promise<ReleaseReservationResult>;
 }
 
 export interface RequestTransferInput {
@@ -88,7 +101,13 @@ export interface PublishAuditEventsInput {
 export interface AuditActivities {
   /** Signal-with-start of the shard's batcher, for when the direct signal found none. */
   publishAuditEvents(input: PublishAuditEventsInput): Promise<void>;
+  /**
+   * One multi-row insert, idempotent on the event id. Throws a non-retryable
+   * `AUDIT_EVENT_REFUSED` failure when PostgreSQL refuses the data; anything else is retried.
+   */
   writeAuditBatch(events: AuditEvent[]): Promise<number>;
+  /** Sets events aside in audit_dead_letters, idempotent on the event id. */
+  recordAuditDeadLetters(letters: AuditDeadLetter[]): Promise<number>;
 }
 
 export type FareflowActivities = PaymentActivities & TransferActivities & AuditActivities;

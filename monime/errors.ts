@@ -39,8 +39,10 @@ export function classifyHttpFailure(status: number, body: { error?: { reason?: s
 }
 
 /** How an activity reports a MoniMe failure to Temporal's retry policy. */
-export function monimeErrorToApplicationFailure(error: MonimeError): ApplicationFailure {
-  const details = [{ httpStatus: error.details.httpStatus ?? null, reason: error.details.reason ?? null }];
+export function monimeErrorToApplicationFailure(error: MonimeError, attempt?: number): ApplicationFailure {
+  // The attempt tells the workflow whether an earlier, unanswered request of the same call
+  // may have reached MoniMe before this refusal (workflows/transaction/transferRounds.ts).
+  const details = [{ httpStatus: error.details.httpStatus ?? null, reason: error.details.reason ?? null, attempt: attempt ?? null }];
   switch (error.kind) {
     case 'idempotency_conflict':
       return ApplicationFailure.create({ type: 'MonimeIdempotencyConflict', message: error.message, nonRetryable: true, details });

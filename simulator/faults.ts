@@ -28,6 +28,8 @@ export interface FaultConfig {
   webhooksEnabled: boolean;
   /** Every transfer POST answers 422 (a request MoniMe will never accept) until cleared. */
   rejectTransfers: boolean;
+  /** Every call answers 401, before idempotency replay: as when the access token was revoked. */
+  rejectCredentials: boolean;
   scope: FaultScope;
   seed: number;
 }
@@ -48,6 +50,7 @@ export const NO_FAULTS: FaultConfig = {
   pendingOutcome: 'completed',
   webhooksEnabled: true,
   rejectTransfers: false,
+  rejectCredentials: false,
   scope: 'all',
   seed: 42,
 };
@@ -76,6 +79,7 @@ export const faultConfigSchema = z
     pendingOutcome: z.enum(['completed', 'failed']),
     webhooksEnabled: z.boolean(),
     rejectTransfers: z.boolean(),
+    rejectCredentials: z.boolean(),
     scope: z.enum(['all', 'transfers', 'payment_codes']),
     seed: z.number().int(),
   })

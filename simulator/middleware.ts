@@ -7,7 +7,8 @@ import type { SimulatorState } from './state';
 
 export function requireMonimeCredentials(state: SimulatorState): Koa.Middleware {
   return async (ctx, next) => {
-    if (ctx.get('authorization') !== `Bearer ${state.settings.accessToken}`) return fail(ctx, 401, 'unauthenticated', 'invalid access token');
+    const revoked = state.faults.config.rejectCredentials;
+    if (revoked || ctx.get('authorization') !== `Bearer ${state.settings.accessToken}`) return fail(ctx, 401, 'unauthenticated', 'invalid access token');
     if (ctx.get('monime-space-id') !== state.settings.spaceId) return fail(ctx, 403, 'forbidden', 'unknown or missing Monime-Space-Id');
     await next();
   };

@@ -11,6 +11,7 @@ import { connectClient } from '../temporal/connection';
 import type { DevServer } from '../temporal/devServer';
 import { requireSearchAttributes } from '../temporal/searchAttributes';
 import { bundleWorkflows, type WorkflowBundle } from '../workers/bundle';
+import { databasePoolSize } from '../workers/createWorkers';
 import { installWorkerRuntime } from '../workers/runtime';
 import { startApi } from './startApi';
 import { monimeFromConfig, startMonime, type MonimePart } from './startMonime';
@@ -106,7 +107,7 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     webhookUrl: runApi && config.port ? `http://127.0.0.1:${config.port}/webhooks/monime` : undefined,
   });
 
-  const db = createPool(config.databaseUrl, 20, (error) =>
+  const db = createPool(config.databaseUrl, databasePoolSize({ workers: runWorkers, api: runApi }), (error) =>
     logger.warn({ err: error }, 'an idle database connection was closed; the pool opens another'),
   );
   stopper.add('database pool', () => db.end());

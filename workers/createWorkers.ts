@@ -4,6 +4,24 @@ import type { Config } from '../config';
 import type { WorkflowBundle } from './bundle';
 
 /**
+ * Slots that may each hold one database connection at a time: local activities (the
+ * transaction's writes), the main queue's activities (transfer polls, audit batches,
+ * releases) and the transfer queue's (the intent row and the state row around each MoniMe
+ * call). The worker process's pool has a connection for every one of them
+ * (`databasePoolSize`), so no activity waits for a connection it would then time out on.
+ */
+export const WORKER_SLOTS = { localActivities: 20, activities: 20, transferActivities: 20 } as const;
+
+/** Connections a process needs: one per worker slot that may use one, plus the API's share. */
+export function databasePoolSize(parts: { workers: boolean; api: boolean }): number {
+  const workerSlots = WORKER_SLOTS.localActivities + WORKER_SLOTS.activities + WORKER_SLOTS.transferActivities;
+  return (parts.workers ? workerSlots : 0) + (parts.api ? API_CONNECTIONS : 0);
+}
+
+/** Webhook pre-checks and API reads are single short queries; ten cover hundreds of requests a second. */
+const API_CONNECTIONS = 10;
+
+/**
  * Two workers: the main queue runs workflows and database activities; the transfer queue
  * runs the same activities under a server-side rate limit (`maxTaskQueueActivitiesPerSecond`)
  * that holds across every worker process, so no process needs a limiter of its own.
@@ -23,7 +41,8 @@ export async function createWorkers(opts: {
     taskQueue: config.temporal.taskQueue,
     workflowBundle: opts.workflowBundle,
     activities,
-    maxConcurrentActivityTaskExecutions: 200,
+    maxConcurrentActivityTaskExecutions: WORKER_SLOTS.activities,
+    maxConcurrentLocalActivityExecutions: WORKER_SLOTS.localActivities,
     maxCachedWorkflows: 2_000,
   });
   const transfers = await Worker.create({
@@ -33,7 +52,7 @@ export async function createWorkers(opts: {
     taskQueue: config.temporal.transferTaskQueue,
     activities,
     maxTaskQueueActivitiesPerSecond: transferRatePerSecond(config.transfers.ratePerMinute),
-    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentActivityTaskExecutions: WORKER_SLOTS.transferActivities,
   });
   return [main, transfers];
 }

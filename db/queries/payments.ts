@@ -7,13 +7,16 @@ import type {
   PaymentCodeStatus,
   ReleasedTicket,
   ReleaseReservationResult,
+  StatusChange,
   TicketStatus,
   TransactionFacts,
   TransactionStatus,
+  TransferStatus,
 } from '../../contract';
 import { splitPayment } from '../../domain/money';
 import { isAlreadyApplied, isPaymentDecided, whyAcceptIsRefused, whyCodeRefusesAccept, whyPaymentCannotApply, type PaymentCodeAndTicket } from '../../domain/payments';
-import { isTicketOursToRelease, reservationReleaseOutcome } from '../../domain/reservations';
+import { isTicketOursToRelease, reservationReleaseOutcome, ticketReleaseOutcome } from '../../domain/reservations';
+import { isPaymentSettled, statusesThatMayMoveTo } from '../../domain/transactionStatus';
 import type { Db } from '../pool';
 
 async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -95,8 +98,7 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
     const existing = await client.query<TransactionStateRow>(`SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`, [input.transactionId]);
     const current = existing.rows[0];
     if (isPaymentDecided({ status: current.status, attentionReason: current.attention_reason, ticketId: current.ticket_id })) {
-      const facts = (await getTransactionFacts(client, input.transactionId))!;
-      return { ...facts, outcome: facts.reason === null ? 'applied' : 'needs_attention' };
+      return decidedEarlier(client, input.transactionId);
     }
 
     const code = await lockPaymentCodeAndTicket(client, input.paymentCodeId);
@@ -115,6 +117,23 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
     const facts = (await getTransactionFacts(client, input.transactionId))!;
     return { ...facts, outcome: reason === null ? 'applied' : 'needs_attention' };
   });
+}
+
+/**
+ * A run that finds its payment already weighed: what was decided, and whether the matter is
+ * settled (then it must end without touching MoniMe or the status), else where the transfer
+ * stands so the run resumes at that round.
+ */
+async function decidedEarlier(client: PoolClient, transactionId: string): Promise<ApplyPaymentResult> {
+  const facts = (await getTransactionFacts(client, transactionId))!;
+  const { rows } = await client.query<{ round: number; status: TransferStatus }>(`SELECT round, status FROM commission_transfers WHERE transaction_id = $1`, [
+    transactionId,
+  ]);
+  const transfer = rows[0] ?? null;
+  if (isPaymentSettled({ status: facts.status, transferStatuses: transfer ? [transfer.status] : [] })) {
+    return { ...facts, outcome: 'settled', transferRound: transfer?.round ?? null };
+  }
+  return { ...facts, outcome: facts.reason === null ? 'applied' : 'needs_attention', transferRound: transfer?.round ?? null };
 }
 
 /** A payment code with its ticket and the company's commission, as locked for the rest of a transaction. */
@@ -226,21 +245,31 @@ export async function acceptPayment(db: Db, transactionId: string): Promise<Acce
   });
 }
 
+/**
+ * Moves a transaction to `status` only where domain/transactionStatus.ts allows the move
+ * from the status it has: a late or repeated write can never move it backwards.
+ */
 export async function setTransactionStatus(
   db: Db,
   transactionId: string,
   status: TransactionStatus,
   reason: AttentionReason | null,
   resolution?: Record<string, unknown>,
-): Promise<void> {
-  await db.query(
-    `UPDATE transactions
-        SET status = $2, attention_reason = $3, updated_at = now(),
-            resolution = COALESCE($4::jsonb, resolution),
-            completed_at = CASE WHEN $2 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
-      WHERE id = $1`,
-    [transactionId, status, reason, resolution ? JSON.stringify(resolution) : null],
+): Promise<StatusChange> {
+  const { rows } = await db.query<{ status: TransactionStatus; applied: boolean }>(
+    `WITH moved AS (
+       UPDATE transactions
+          SET status = $2, attention_reason = $3, updated_at = now(),
+              resolution = COALESCE($4::jsonb, resolution),
+              completed_at = CASE WHEN $2 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
+        WHERE id = $1 AND status = ANY($5::text[])
+        RETURNING status)
+     SELECT status, true AS applied FROM moved
+     UNION ALL
+     SELECT status, false AS applied FROM transactions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
+    [transactionId, status, reason, resolution ? JSON.stringify(resolution) : null, statusesThatMayMoveTo(status)],
   );
+  return { applied: rows[0]?.applied ?? false, current: rows[0]?.status ?? null };
 }
 
 /**
@@ -284,5 +313,49 @@ export async function releaseReservation(db: Db, paymentCodeId: string): Promise
       [code.ticket_id],
     );
     return { outcome: 'released', ...facts };
+  });
+}
+
+/**
+ * A reservation's deadline passed, or the expiry webhook brought it forward: the ticket (and
+ * its code, when one was ever attached) becomes expired unless paid. Found by the ticket, so a
+ * half-made reservation — MoniMe issued a code, attaching it failed — is released just the same.
+ * `notifiedCodeId`: the code the webhook named; one that is not the ticket's releases nothing.
+ */
+export async function releaseReservedTicket(db: Db, ticketId: string, notifiedCodeId: string | null): Promise<ReleaseReservationResult> {
+  return inTransaction(db, async (client) => {
+    // Code and ticket locked together, as applyPayment locks them; a ticket without a code alone.
+    const withCode = await client.query<{
+      code_id: string;
+      code_status: PaymentCodeStatus;
+      ticket_status: TicketStatus;
+      company_id: string;
+    }>(
+      `SELECT pc.id AS code_id, pc.status AS code_status, tk.status AS ticket_status, tk.company_id
+         FROM payment_codes pc JOIN tickets tk ON tk.id = pc.ticket_id
+        WHERE pc.ticket_id = $1 FOR UPDATE OF pc, tk`,
+      [ticketId],
+    );
+    const row =
+      withCode.rows[0] ??
+      (
+        await client.query<{ code_id: null; code_status: null; ticket_status: TicketStatus; company_id: string }>(
+          `SELECT NULL AS code_id, NULL AS code_status, status AS ticket_status, company_id FROM tickets WHERE id = $1 FOR UPDATE`,
+          [ticketId],
+        )
+      ).rows[0];
+    if (!row) return { outcome: ticketReleaseOutcome(null, notifiedCodeId), ticketId, companyId: null, paymentCodeId: null };
+    const code = row.code_id === null ? null : { id: row.code_id, status: row.code_status as PaymentCodeStatus };
+    const outcome = ticketReleaseOutcome({ ticketStatus: row.ticket_status, code }, notifiedCodeId);
+    const result = { outcome, ticketId, companyId: row.company_id, paymentCodeId: code?.id ?? null };
+    if (outcome !== 'released') return result;
+    await client.query(
+      `UPDATE tickets SET status = 'expired', released_at = now(), updated_at = now() WHERE id = $1 AND status = 'reserved'`,
+      [ticketId],
+    );
+    await client.query(`UPDATE payment_codes SET status = 'expired', updated_at = now() WHERE ticket_id = $1 AND status = 'pending'`, [
+      ticketId,
+    ]);
+    return result;
   });
 }

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { LOCAL_DB_ACTIVITIES_PATCH } from '../../workflows/transaction/activities';
+import * as transactionPatches from '../../workflows/transaction/patches';
+
+const { LOCAL_DB_ACTIVITIES_PATCH } = transactionPatches;
+import { RESERVATION_DEADLINE_PATCH } from '../../workflows/releaseReservation';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -50,6 +53,18 @@ describe('recorded workflow histories replay on the current code', () => {
     const patchedRuns = transactions.filter(({ history }) => patchesOf(history).includes(LOCAL_DB_ACTIVITIES_PATCH));
     expect(patchedRuns.length).toBeGreaterThan(0);
     expect(transactions.length - patchedRuns.length).toBeGreaterThan(0);
+  });
+
+  it('has a processTransaction fixture for every patch it declares, so each patched path is proven to replay', () => {
+    const seen = new Set(recorded.flatMap(({ history }) => patchesOf(history)));
+    expect(Object.values(transactionPatches).filter((id) => !seen.has(id))).toEqual([]);
+  });
+
+  it('covers releaseReservation before and after reservations had a deadline', () => {
+    const releases = recorded.filter(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'releaseReservation');
+    const deadlines = releases.filter(({ history }) => patchesOf(history).includes(RESERVATION_DEADLINE_PATCH));
+    expect(deadlines.length).toBeGreaterThan(0);
+    expect(releases.length - deadlines.length).toBeGreaterThan(0);
   });
 
   it.each(recorded.map((entry) => [entry.workflowId, entry] as const))('%s', async (_name, { workflowId, history }) => {

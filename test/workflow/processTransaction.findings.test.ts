@@ -1,8 +1,7 @@
 /**
- * Behaviour of processTransaction that looks wrong, found while covering its branches and
- * reported rather than changed. Each test pins what the code does (the same before and after
- * it was split into workflows/transaction/), says what to expect once it is fixed, and will
- * fail then: update it with the fix.
+ * Behaviour of processTransaction that looked wrong, found while covering its branches.
+ * [finding] tests pin what the code still does and say what to expect once it is changed;
+ * the others were fixed in the second safety pass.
  */
 import { retryTransferSignal, transferIdempotencyKey, type ApplyPaymentResult } from '../../contract';
 import {
@@ -51,36 +50,30 @@ it('[finding] a cancel that arrives while applyPayment (a local activity) runs i
   });
 });
 
-it('[finding] MoniMe answering `pending` with no transfer id is taken as `failed`: the key is spent and the retry uses round 1', async () => {
+it('MoniMe answering `pending` with no transfer id spends nothing: the round and its key are kept, and the retry asks the same key', async () => {
+  let asked = 0;
   const { activities, calls } = stubActivities({
-    requestTransfer: async (input) =>
-      input.round === 0 ? transferState(input, null, 'pending') : transferState(input, 'trf-r1', 'completed'),
+    requestTransfer: async (input) => {
+      asked += 1;
+      return asked === 1 ? transferState(input, null, 'pending') : transferState(input, 'trf-r0', 'completed');
+    },
   });
   const input = transactionInput();
   await withWorkers(activities, async (scope) => {
     const handle = await startTransaction(scope, input);
-    // With no id there is nothing to wait for or poll, so the loop ends and the attempt is
-    // treated as one MoniMe reported `failed`: transfer_failed with lastError "transfer failed",
-    // and the next attempt runs under the round-1 key — a second transfer if the first was in
-    // fact pending. Once fixed: the round-0 key again (or a check of that key), never round 1.
-    const failed = await viewWhen(
-      handle,
-      'transfer_failed',
-      (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator',
-    );
-    expect(failed).toMatchObject({
+    const unconfirmed = await viewWhen(handle, 'transfer_failed', (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator');
+    expect(unconfirmed).toMatchObject({
       status: 'needs_attention',
-      lastError: 'transfer failed',
+      lastError: 'MoniMe answered pending without a transfer id',
       transfer: { id: null, status: 'pending', round: 0 },
     });
-    expect(calls.of('checkTransfer')).toEqual([]);
 
     await handle.signal(retryTransferSignal, { operator: 'ada' });
     await runClosed(handle);
     expect(await statusOf(handle)).toMatchObject({
       status: 'completed',
-      transfer: { id: 'trf-r1', round: 1, idempotencyKey: transferIdempotencyKey(input.transactionId, 1) },
+      transfer: { id: 'trf-r0', round: 0, idempotencyKey: transferIdempotencyKey(input.transactionId, 0) },
     });
-    expect(calls.of('requestTransfer').map((call) => call.round)).toEqual([0, 1]);
+    expect(calls.of('requestTransfer').map((call) => call.round)).toEqual([0, 0]);
   });
 });

@@ -5,14 +5,13 @@
 import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { transferTaskQueueFor, type PaymentActivities, type TransactionSettings, type TransferActivities } from '../../contract';
 import { DATABASE_RETRY, MONIME_RETRY } from '../retryPolicies';
+import { LOCAL_DB_ACTIVITIES_PATCH } from './patches';
 
 export type DatabaseActivities = Pick<
   PaymentActivities & TransferActivities,
   'applyPayment' | 'acceptPayment' | 'setTransactionStatus' | 'releaseTicketOfTransaction' | 'recordTransferUpdate'
 >;
 
-/** Histories recorded before the switch keep replaying on (remote) activities. */
-export const LOCAL_DB_ACTIVITIES_PATCH = 'db-writes-as-local-activities';
 
 /**
  * As local activities the database writes run inside the workflow task that asks for them:

@@ -3,7 +3,7 @@
  * transfer news, and Temporal's cancel request. Handlers only record what came; the
  * process decides what it means at its own waiting points.
  */
-import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   cancelNoteSignal,
   resolveSignal,
@@ -17,18 +17,24 @@ import {
   type TransferUpdate,
 } from '../../contract';
 import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from '../operatorInput';
+import { CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH, STALE_OPERATOR_MESSAGES_PATCH } from './patches';
 import type { ClosedBy, TransactionState } from './state';
 
 export type OperatorMessage = { kind: 'resolve'; decision: ResolveDecision } | { kind: 'retryTransfer'; request: RetryTransferRequest };
 
+/** A message and the operator case it answered (TransactionState.operatorCase when it came). */
+type QueuedMessage = OperatorMessage & { operatorCase: number };
+
 const FINAL_TRANSFER_NEWS = new Set(['completed', 'failed']);
 
 export class TransactionInbox {
-  private readonly messages: OperatorMessage[] = [];
+  private readonly messages: QueuedMessage[] = [];
   private readonly transferNews = new Map<string, TransferUpdate>();
   /** An operator asked to look at a pending transfer now instead of at the next poll. */
   pollNow = false;
   cancelRequested = false;
+  /** Temporal's cancel came at some point, answered or not: the run's root scope is cancelled. */
+  cancelSeen = false;
   private cancelNote: CancelNote | null = null;
 
   constructor(private readonly state: TransactionState) {}
@@ -49,6 +55,7 @@ export class TransactionInbox {
     setHandler(retryTransferSignal, (input) => this.onRetryTransfer(input));
     CancellationScope.current().cancelRequested.catch(() => {
       this.cancelRequested = true;
+      this.cancelSeen = true;
     });
   }
 
@@ -63,18 +70,27 @@ export class TransactionInbox {
   async nextOperatorMessage(): Promise<OperatorMessage | 'cancel'> {
     this.state.view.stage = 'awaiting_operator';
     this.state.audit.flush();
-    await condition(() => this.messages.length > 0 || this.cancelRequested);
-    return this.messages.shift() ?? 'cancel';
+    for (;;) {
+      await condition(() => this.messages.length > 0 || this.cancelRequested);
+      const message = this.messages.shift();
+      if (!message) return 'cancel';
+      if (message.operatorCase === this.state.operatorCase || !patched(STALE_OPERATOR_MESSAGES_PATCH)) return message;
+      // Sent while an earlier case was being settled (e.g. a reject during an accept): it
+      // answered a situation that has passed, and must not decide this one.
+      this.answer(message, 'ignored: sent for an earlier situation that has since been settled');
+    }
   }
 
   /** Messages queued behind the one that settled the matter are answered, not dropped. */
   answerQueuedMessages(why: string): void {
-    for (const message of this.messages.splice(0)) {
-      if (message.kind === 'resolve') {
-        const { decision, note, operator } = message.decision;
-        this.decide({ kind: 'resolve', decision, note, operator, outcome: `ignored: ${why}` });
-      } else this.decide({ kind: 'retryTransfer', note: message.request.note, operator: message.request.operator, outcome: `ignored: ${why}` });
-    }
+    for (const message of this.messages.splice(0)) this.answer(message, `ignored: ${why}`);
+  }
+
+  private answer(message: OperatorMessage, outcome: string): void {
+    if (message.kind === 'resolve') {
+      const { decision, note, operator } = message.decision;
+      this.decide({ kind: 'resolve', decision, note, operator, outcome });
+    } else this.decide({ kind: 'retryTransfer', note: message.request.note, operator: message.request.operator, outcome });
   }
 
   /** Final news of this transfer from an internal_transfer.* webhook, if any came. */
@@ -99,17 +115,32 @@ export class TransactionInbox {
     this.decide({ kind: 'cancel', operator: who.operator, note: who.note, outcome: `refused: ${why}` });
   }
 
-  /** While money may be moving, a cancel request is answered with a reason, not obeyed. */
+  /**
+   * While money may be moving, a cancel request is answered with a reason, not obeyed. Once a
+   * transfer failed and an operator is asked, the operator wait decides a cancel instead —
+   * one decision, one audit event, the right final state.
+   */
   refuseCancellationWhileTransferring(): { stop(): void } {
     let stopped = false;
-    void condition(() => stopped || this.cancelRequested).then(() => {
-      if (!stopped) this.refuseCancellation('the transfer to the company is under way or done; resolve it instead');
-    });
+    const watch = async () => {
+      for (;;) {
+        await condition(() => stopped || this.cancelRequested);
+        if (stopped) return;
+        if (!this.awaitsOperatorAfterFailedTransfer() || !patched(CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH)) break;
+        await condition(() => stopped || !this.cancelRequested);
+      }
+      this.refuseCancellation('the transfer to the company is under way or done; resolve it instead');
+    };
+    void watch();
     return {
       stop() {
         stopped = true;
       },
     };
+  }
+
+  private awaitsOperatorAfterFailedTransfer(): boolean {
+    return this.state.view.status === 'needs_attention' && this.state.view.reason === 'transfer_failed';
   }
 
   // An operator may act as soon as the status says needs_attention, even before the
@@ -123,7 +154,7 @@ export class TransactionInbox {
     const checked = checkResolveDecision(input);
     if (!checked.ok) return this.decide({ kind: 'resolve', ...checked.seen, outcome: `ignored: ${checked.problem}` });
     const decision = checked.value;
-    if (this.waitsForOperator()) this.messages.push({ kind: 'resolve', decision });
+    if (this.waitsForOperator()) this.messages.push({ kind: 'resolve', decision, operatorCase: this.state.operatorCase });
     else {
       const outcome = `ignored: the transaction is ${this.state.view.stage}, not waiting for an operator`;
       this.decide({ kind: 'resolve', decision: decision.decision, note: decision.note, operator: decision.operator, outcome });
@@ -136,7 +167,7 @@ export class TransactionInbox {
     if (stage === 'awaiting_transfer') {
       this.pollNow = true;
       this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: 'the transfer is asked again for its status' });
-    } else if (this.waitsForOperator()) this.messages.push({ kind: 'retryTransfer', request });
+    } else if (this.waitsForOperator()) this.messages.push({ kind: 'retryTransfer', request, operatorCase: this.state.operatorCase });
     else this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: `ignored: the transaction is ${stage}` });
   }
 }

@@ -1,8 +1,9 @@
-import { CancellationScope, CancelledFailure, allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { AmountMinorKey, CompanyIdKey, TransactionStatusKey, type ProcessTransactionInput, type TransactionStatusView } from '../../contract';
+import { CancellationScope, CancelledFailure, allHandlersFinished, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { AmountMinorKey, CompanyIdKey, TransactionStatusKey, type ApplyPaymentResult, type ProcessTransactionInput, type TransactionStatusView } from '../../contract';
 import { AuditTrail } from '../auditTrail';
 import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
 import { TransactionInbox } from './inbox';
+import { FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH } from './patches';
 import { SYSTEM_ACTOR, TransactionState } from './state';
 import { watchForStall } from './stallWatch';
 import { TransferRounds } from './transferRounds';
@@ -17,29 +18,36 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   const state = new TransactionState(input, new AuditTrail('transaction', input.transactionId, input.settings), db);
   const inbox = new TransactionInbox(state);
   inbox.listen();
-  const transfers = new TransferRounds(state, inbox, { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db }, input.settings);
+  const monime = { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db };
   watchForStall(state, input.settings.stallTimeoutSeconds);
 
   // Everything below runs to its own end: a cancel request is observed, then honoured or refused.
   await CancellationScope.nonCancellable(async () => {
     const applied = await applyPayment(state, db);
-    if (applied === 'needs_attention' && (await resolveUnappliedPayment(state, inbox, db)) === 'closed') return;
+    if (applied.outcome === 'settled') return;
+    if (applied.outcome === 'needs_attention' && (await resolveUnappliedPayment(state, inbox, db)) === 'closed') return;
     if (inbox.cancelRequested) return state.closeWithoutTransfer('cancel', inbox.cancelledBy());
     const refusingCancel = inbox.refuseCancellationWhileTransferring();
-    const outcome = await transfers.transferNet();
+    const outcome = await new TransferRounds(state, inbox, monime, input.settings, applied.transferRound ?? 0).transferNet();
     refusingCancel.stop();
     if (outcome === 'completed') await complete(state);
   });
 
-  inbox.answerQueuedMessages(`the transaction is ${state.view.stage}`);
-  await state.audit.delivered();
-  await condition(allHandlersFinished);
+  const finish = async () => {
+    inbox.answerQueuedMessages(`the transaction is ${state.view.stage}`);
+    await state.audit.delivered();
+    await condition(allHandlersFinished);
+  };
+  // After a cancel request the root scope is cancelled, and waiting in it would end a run
+  // whose cancel was refused as CANCELLED although its money moved.
+  if (inbox.cancelSeen && patched(FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH)) await CancellationScope.nonCancellable(finish);
+  else await finish();
   if (inbox.cancelRequested && state.view.stage === 'cancelled') throw new CancelledFailure(`transaction cancelled: ${inbox.cancelledBy().note}`);
   return state.view;
 }
 
-/** Issues the ticket, or says why the payment cannot be applied as it came. */
-async function applyPayment(state: TransactionState, db: DatabaseActivities): Promise<'applied' | 'needs_attention'> {
+/** Issues the ticket, or says why the payment cannot be applied as it came, or that it was settled before. */
+async function applyPayment(state: TransactionState, db: DatabaseActivities): Promise<ApplyPaymentResult> {
   const { input, view } = state;
   state.record('received', 'monime', null, { amount: input.amount, paymentCodeId: input.paymentCodeId, eventId: input.eventId, paidAt: input.paidAt });
   upsertSearchAttributes([
@@ -55,13 +63,29 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
     amount: input.amount,
   });
   state.adopt(applied);
-  if (applied.outcome === 'needs_attention') {
+  if (applied.outcome === 'settled') {
+    foundSettled(state, applied);
+  } else if (applied.outcome === 'needs_attention') {
     await state.needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
-    return 'needs_attention';
+  } else {
+    if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);
+    state.record('applied', SYSTEM_ACTOR, { ticket: 'reserved' }, { ticket: 'issued', ticketId: view.ticketId, commission: view.commission, net: view.net });
   }
-  if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);
-  state.record('applied', SYSTEM_ACTOR, { ticket: 'reserved' }, { ticket: 'issued', ticketId: view.ticketId, commission: view.commission, net: view.net });
-  return 'applied';
+  return applied;
+}
+
+/**
+ * A second run for a payment whose first run Temporal no longer remembers, and which was
+ * completed, cancelled or rejected, or whose money moved: it shows and audits what it found,
+ * and changes nothing — no status write, no MoniMe call.
+ */
+function foundSettled(state: TransactionState, found: ApplyPaymentResult): void {
+  const { view } = state;
+  view.status = found.status;
+  view.reason = found.reason;
+  view.stage = found.status === 'cancelled' ? 'cancelled' : 'completed';
+  upsertSearchAttributes([{ key: TransactionStatusKey, value: found.status }, ...(view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : [])]);
+  state.record('found_settled', SYSTEM_ACTOR, null, { status: found.status, reason: found.reason, transferRound: found.transferRound ?? null });
 }
 
 async function complete(state: TransactionState): Promise<void> {

@@ -30,6 +30,11 @@ export class TransactionState {
   readonly view: TransactionStatusView;
   /** The company's MoniMe account; known once the payment is applied. */
   destinationAccountId: string | null = null;
+  /**
+   * Counts the times the transaction stopped for an operator; an operator message belongs
+   * to the one it was sent in (inbox.ts).
+   */
+  operatorCase = 0;
 
   constructor(
     readonly input: ProcessTransactionInput,
@@ -86,10 +91,13 @@ export class TransactionState {
       { key: AmountMinorKey, value: this.input.amount.value },
       ...(this.view.companyId ? [{ key: CompanyIdKey, value: this.view.companyId }] : []),
     ]);
-    await this.db.setTransactionStatus({ transactionId: this.transactionId, status, reason, resolution });
+    const change = await this.db.setTransactionStatus({ transactionId: this.transactionId, status, reason, resolution });
+    // Histories recorded before status changes were guarded carry no answer here.
+    if (change && !change.applied) this.record('status_change_refused', SYSTEM_ACTOR, { status: change.current }, { status, reason });
   }
 
   async needsAttention(reason: AttentionReason, detail?: unknown): Promise<void> {
+    if (reason !== 'stalled') this.operatorCase += 1;
     const before = this.snapshot();
     await this.publish('needs_attention', reason);
     this.record('needs_attention', SYSTEM_ACTOR, before, { ...this.snapshot(), detail: detail ?? null });

@@ -3,10 +3,11 @@
  * key. A new round starts only after MoniMe said the last one `failed` and an operator asked
  * again; until MoniMe answers, a transfer that may have reached it blocks cancel and reject.
  */
-import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { transferIdempotencyKey, type TransactionSettings, type TransferActivities, type TransferState } from '../../contract';
 import type { DatabaseActivities } from './activities';
 import type { TransactionInbox } from './inbox';
+import { STICKY_TRANSFER_MAY_EXIST_PATCH, UNCONFIRMED_TRANSFER_KEEPS_ROUND_PATCH } from './patches';
 import { SYSTEM_ACTOR, type TransactionState } from './state';
 
 const FINAL_TRANSFER_STATUSES = new Set(['completed', 'failed']);
@@ -19,15 +20,22 @@ export interface TransferCalls {
 }
 
 export class TransferRounds {
-  private round = 0;
   /** True once a transfer request may have reached MoniMe and was not answered `failed`. */
   private transferMayExist = false;
+  /**
+   * Once any attempt of this round may have reached MoniMe, only MoniMe's own answer for the
+   * round's key clears `transferMayExist`: a later 4xx says nothing of what an earlier,
+   * timed-out attempt did.
+   */
+  private roundMayHaveReachedMonime = false;
 
   constructor(
     private readonly state: TransactionState,
     private readonly inbox: TransactionInbox,
     private readonly calls: TransferCalls,
     private readonly settings: TransactionSettings,
+    /** Where the database says the transfer stands: a new run resumes there, never at an older key. */
+    private round = 0,
   ) {}
 
   /** Transfers until MoniMe confirms, or an operator closes the transaction. */
@@ -85,7 +93,11 @@ export class TransferRounds {
       });
     } catch (error) {
       // A rejected request moved nothing; an exhausted one may have (its answer was lost).
-      if (isMonimeRejection(error)) this.transferMayExist = false;
+      if (isMonimeRejection(error)) {
+        const nothingSent = rejectedOnFirstAttempt(error) && !this.roundMayHaveReachedMonime;
+        if (nothingSent || !patched(STICKY_TRANSFER_MAY_EXIST_PATCH)) this.transferMayExist = false;
+      }
+      if (this.transferMayExist) this.roundMayHaveReachedMonime = true;
       view.lastError = describeFailure(error);
       view.transfer.status = 'failed';
       state.record('transfer_failed', 'monime', null, { error: view.lastError, round, moneyMayHaveMoved: this.transferMayExist });
@@ -98,8 +110,17 @@ export class TransferRounds {
       state.record('transfer_completed', 'monime', null, { transferId: transfer.transferId, net: view.net, round });
       return true;
     }
+    if (transfer.status !== 'failed' && patched(UNCONFIRMED_TRANSFER_KEEPS_ROUND_PATCH)) {
+      // Not final, and no id to wait for or poll: it may still complete. The same key, asked
+      // again on retry, returns whatever MoniMe made of it; a new round's key could pay twice.
+      this.roundMayHaveReachedMonime = true;
+      view.lastError = `MoniMe answered ${transfer.status} without a transfer id`;
+      state.record('transfer_unconfirmed', 'monime', null, { status: transfer.status, round });
+      return false;
+    }
     // MoniMe said `failed`: nothing moved, and that key is spent.
     this.transferMayExist = false;
+    this.roundMayHaveReachedMonime = false;
     view.lastError = transfer.failureReason ?? 'transfer failed';
     state.record('transfer_failed', 'monime', null, { transferId: transfer.transferId, reason: view.lastError, round });
     this.round += 1;
@@ -138,6 +159,13 @@ export class TransferRounds {
 function isMonimeRejection(error: unknown): boolean {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof ApplicationFailure && cause.type === 'MonimeRejected';
+}
+
+/** The activity reports its attempt (activities/transfers.ts); on the first, no earlier request existed. */
+function rejectedOnFirstAttempt(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { attempt?: unknown } | undefined) : undefined;
+  return details?.attempt === 1;
 }
 
 function describeFailure(error: unknown): string {

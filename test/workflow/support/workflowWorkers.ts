@@ -5,10 +5,14 @@
  * read activities) and `<queue>-transfers` (MoniMe transfers), as in production.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { transferTaskQueueFor } from '../../../contract';
 import { quietTestRuntime } from '../../support/quietRuntime';
+import { waitFor } from '../../support/waitFor';
 import { workflowBundlePath, workflowTestTemporalAddress } from '../../support/workflowTestServer';
 
 export interface WorkerScope {
@@ -92,6 +96,7 @@ export function useWorkflowTesting(): WorkflowTesting {
       } catch (error) {
         outcome = { ok: false, error };
       }
+      if (outcome.ok && recordHistoriesTo()) await recordHistories(started);
       await Promise.all(
         started.map(async (handle) => {
           const description = await handle.describe().catch(() => null);
@@ -105,4 +110,24 @@ export function useWorkflowTesting(): WorkflowTesting {
       return outcome.value;
     },
   };
+}
+
+/**
+ * `RECORD_HISTORIES_TO=<dir> npx jest test/workflow/<file>`: each passing test's closed runs
+ * are saved there, in the JSON the Web UI downloads, to become replay fixtures
+ * (test/replay/histories) after a change of workflow shape.
+ */
+function recordHistoriesTo(): string | undefined {
+  return process.env.RECORD_HISTORIES_TO;
+}
+
+async function recordHistories(handles: WorkflowHandle[]): Promise<void> {
+  const dir = recordHistoriesTo()!;
+  fs.mkdirSync(dir, { recursive: true });
+  const test = (expect.getState().currentTestName ?? 'workflow').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+  for (const [index, handle] of handles.entries()) {
+    await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), { what: `${handle.workflowId} closed` }).catch(() => undefined);
+    if ((await handle.describe()).status.name === 'RUNNING') continue;
+    fs.writeFileSync(path.join(dir, `${test}${index ? `-${index}` : ''}.json`), historyToJSON(await handle.fetchHistory()));
+  }
 }

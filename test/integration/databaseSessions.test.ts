@@ -1,0 +1,55 @@
+/**
+ * Database sessions give up before the activity that runs them does: a statement or a lock
+ * wait longer than the activity's timeout would let the SQL commit after Temporal retried it.
+ * And a worker process has a connection for every slot that may use one.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { migrate } from '../../db/migrate';
+import { LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, createPool, type Db } from '../../db/pool';
+import { setTransactionStatus } from '../../db/queries/payments';
+import { WORKER_SLOTS, databasePoolSize } from '../../workers/createWorkers';
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `fareflow_sessions_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+let db: Db;
+
+beforeAll(async () => {
+  await migrate(url);
+  db = createPool(url, 2);
+});
+afterAll(async () => {
+  await db?.end();
+  const admin = new PgClient({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+});
+
+it('every session has a statement and a lock timeout shorter than an activity attempt (20 s)', async () => {
+  const { rows } = await db.query(`SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock`);
+  expect(rows[0]).toEqual({ statement: `${STATEMENT_TIMEOUT_MS / 1000}s`, lock: `${LOCK_TIMEOUT_MS / 1000}s` });
+  expect(STATEMENT_TIMEOUT_MS).toBeLessThan(20_000);
+});
+
+it('a status write that meets a held row lock fails with lock_not_available instead of waiting', async () => {
+  await db.query(`INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status) VALUES ('pay-locked', 'transaction-pay-locked', 'evt-1', 'pmc-1', 100, 'SLE', 'processing')`);
+  const holder = new PgClient({ connectionString: url });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM transactions WHERE id = 'pay-locked' FOR UPDATE`);
+    await expect(setTransactionStatus(db, 'pay-locked', 'completed', null)).rejects.toMatchObject({ code: '55P03' });
+    await holder.query('ROLLBACK');
+  } finally {
+    await holder.end();
+  }
+  expect(await setTransactionStatus(db, 'pay-locked', 'completed', null)).toEqual({ applied: true, current: 'completed' });
+});
+
+it('a worker process has a connection for every activity and local-activity slot', () => {
+  const slots = WORKER_SLOTS.localActivities + WORKER_SLOTS.activities + WORKER_SLOTS.transferActivities;
+  expect(databasePoolSize({ workers: true, api: false })).toBe(slots);
+  expect(databasePoolSize({ workers: true, api: true })).toBeGreaterThan(slots);
+});
