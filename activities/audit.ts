@@ -15,7 +15,12 @@ import {
 import { insertAuditDeadLetters, insertAuditEvents } from '../db/queries/audit';
 import type { ActivityDeps } from './deps';
 
-export function createAuditActivities({ db, temporal, taskQueue, logger }: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue' | 'logger'>): AuditActivities {
+export function createAuditActivities({
+  db,
+  temporal,
+  taskQueue,
+  logger,
+}: Pick<ActivityDeps, 'db' | 'temporal' | 'taskQueue' | 'logger'>): AuditActivities {
   return {
     /**
      * Delivers events to their batcher, starting it if it is not running. Workflows call
@@ -52,14 +57,19 @@ export function createAuditActivities({ db, temporal, taskQueue, logger }: Pick<
         return await insertAuditEvents(db, events);
       } catch (error) {
         const refusal = dataRefusal(error);
-        if (refusal) throw ApplicationFailure.create({ type: AUDIT_EVENT_REFUSED, message: refusal, nonRetryable: true, cause: error as Error });
+        if (refusal)
+          throw ApplicationFailure.create({ type: AUDIT_EVENT_REFUSED, message: refusal, nonRetryable: true, cause: error as Error });
         throw error;
       }
     },
 
     async recordAuditDeadLetters(letters: AuditDeadLetter[]): Promise<number> {
       const recorded = await insertAuditDeadLetters(db, letters);
-      for (const letter of letters) logger.warn({ eventId: letter.eventId, kind: letter.kind, batcher: letter.batcher, reason: letter.reason }, 'audit event set aside in audit_dead_letters');
+      for (const letter of letters)
+        logger.warn(
+          { eventId: letter.eventId, kind: letter.kind, batcher: letter.batcher, reason: letter.reason },
+          'audit event set aside in audit_dead_letters',
+        );
       return recorded;
     },
   };

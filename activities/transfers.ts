@@ -1,4 +1,11 @@
-import { transferIdempotencyKey, type CheckTransferInput, type RequestTransferInput, type TransferActivities, type TransferState, type TransferUpdateRecord } from '../contract';
+import {
+  transferIdempotencyKey,
+  type CheckTransferInput,
+  type RequestTransferInput,
+  type TransferActivities,
+  type TransferState,
+  type TransferUpdateRecord,
+} from '../contract';
 import { Context } from '@temporalio/activity';
 import { recordTransferIntent, recordTransferState } from '../db/queries/transfers';
 import { MonimeError, monimeErrorToApplicationFailure } from '../monime/errors';
@@ -31,7 +38,11 @@ const stateOf = (transfer: InternalTransfer, idempotencyKey: string): TransferSt
   idempotencyKey,
 });
 
-export function createTransferActivities({ db, monime, platformFinancialAccountId }: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>): TransferActivities {
+export function createTransferActivities({
+  db,
+  monime,
+  platformFinancialAccountId,
+}: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>): TransferActivities {
   return {
     /**
      * Moves `net` to the company. The idempotency key depends on the transaction (and
@@ -72,7 +83,11 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
         ),
       );
       const state = stateOf(transfer, idempotencyKey);
-      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: state.transferId, status: state.status, failureReason: state.failureReason });
+      await recordTransferState(db, input.transactionId, input.round, {
+        monimeTransferId: state.transferId,
+        status: state.status,
+        failureReason: state.failureReason,
+      });
       return state;
     },
 
@@ -80,13 +95,21 @@ export function createTransferActivities({ db, monime, platformFinancialAccountI
     async checkTransfer(input: CheckTransferInput): Promise<TransferState> {
       const transfer = await callMonime(() => monime.getInternalTransfer(input.transferId));
       const state = stateOf(transfer, transferIdempotencyKey(input.transactionId, input.round));
-      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: state.transferId, status: state.status, failureReason: state.failureReason });
+      await recordTransferState(db, input.transactionId, input.round, {
+        monimeTransferId: state.transferId,
+        status: state.status,
+        failureReason: state.failureReason,
+      });
       return state;
     },
 
     /** Stores what an internal_transfer.* webhook said. */
     async recordTransferUpdate(input: TransferUpdateRecord): Promise<void> {
-      await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: input.transferId, status: input.status, failureReason: input.failureReason });
+      await recordTransferState(db, input.transactionId, input.round, {
+        monimeTransferId: input.transferId,
+        status: input.status,
+        failureReason: input.failureReason,
+      });
     },
   };
 }

@@ -60,7 +60,12 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
 
   const api = new Router();
   api.use('/api', requireBearerToken(config.apiToken, limiter), parseJsonBody());
-  for (const routes of [companyRoutes(deps.db), ticketRoutes({ db: deps.db, monime: deps.monime, temporal: deps.temporal, config }), transactionRoutes(deps.db, deps.temporal)]) api.use(routes.routes());
+  for (const routes of [
+    companyRoutes(deps.db),
+    ticketRoutes({ db: deps.db, monime: deps.monime, temporal: deps.temporal, config }),
+    transactionRoutes(deps.db, deps.temporal),
+  ])
+    api.use(routes.routes());
   app.use(api.routes()).use(api.allowedMethods());
   return Object.assign(app, { limiter });
 }

@@ -23,12 +23,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function pool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i], i);
+      }
+    }),
+  );
 }
 
 /** The bench stops by itself: a wait that does not end in ten minutes fails the run. */
@@ -80,13 +82,31 @@ async function main() {
   const headers = { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json' };
 
   try {
-    const company = (await (await fetch(`${api}/api/companies`, { method: 'POST', headers, body: JSON.stringify({ name: 'Bench Lines', financialAccountId: 'fac-bench', commissionBps: 250 }) })).json()) as { id: string };
-    const route = (await (await fetch(`${api}/api/companies/${company.id}/routes`, { method: 'POST', headers, body: JSON.stringify({ origin: 'Freetown', destination: 'Kenema', priceMinor: 12_000, currency: 'SLE' }) })).json()) as { id: string };
+    const company = (await (
+      await fetch(`${api}/api/companies`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Bench Lines', financialAccountId: 'fac-bench', commissionBps: 250 }),
+      })
+    ).json()) as { id: string };
+    const route = (await (
+      await fetch(`${api}/api/companies/${company.id}/routes`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ origin: 'Freetown', destination: 'Kenema', priceMinor: 12_000, currency: 'SLE' }),
+      })
+    ).json()) as { id: string };
 
     const reserveStarted = Date.now();
     const codes: string[] = new Array(N);
     await pool(codes, concurrency, async (_, i) => {
-      const body = (await (await fetch(`${api}/api/tickets`, { method: 'POST', headers, body: JSON.stringify({ routeId: route.id, passengerName: 'Bench', passengerPhone: '+23278000000' }) })).json()) as { paymentCode: { id: string } };
+      const body = (await (
+        await fetch(`${api}/api/tickets`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ routeId: route.id, passengerName: 'Bench', passengerPhone: '+23278000000' }),
+        })
+      ).json()) as { paymentCode: { id: string } };
       codes[i] = body.paymentCode.id;
     });
     const reserveMs = Date.now() - reserveStarted;
@@ -99,7 +119,10 @@ async function main() {
       const t0 = performance.now();
       const response = await fetch(`${api}/webhooks/monime`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'monime-signature': signMonimeWebhook(DEV_WEBHOOK_SECRET, envelope.rawBody, Math.floor(Date.now() / 1000)) },
+        headers: {
+          'content-type': 'application/json',
+          'monime-signature': signMonimeWebhook(DEV_WEBHOOK_SECRET, envelope.rawBody, Math.floor(Date.now() / 1000)),
+        },
         body: envelope.rawBody,
       });
       await response.arrayBuffer();
@@ -119,7 +142,9 @@ async function main() {
 
     const ids = envelopes.map((envelope) => envelope.paymentId);
     await until(`all ${N} transactions completed`, async () => {
-      const { rows } = await fareflow.db.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed' AND id = ANY($1)`, [ids]);
+      const { rows } = await fareflow.db.query(`SELECT count(*)::int AS n FROM transactions WHERE status = 'completed' AND id = ANY($1)`, [
+        ids,
+      ]);
       return rows[0].n === N;
     });
     const settleMs = Date.now() - webhookStarted;
@@ -132,7 +157,14 @@ async function main() {
       return rows[0].n >= expectedEvents;
     });
     const auditedMs = Date.now() - webhookStarted;
-    const stats = await Promise.all(Array.from({ length: config.audit.shards }, (_, shard) => fareflow.client.workflow.getHandle(auditBatcherWorkflowId('bench', shard)).query(batcherStatsQuery).catch(() => null)));
+    const stats = await Promise.all(
+      Array.from({ length: config.audit.shards }, (_, shard) =>
+        fareflow.client.workflow
+          .getHandle(auditBatcherWorkflowId('bench', shard))
+          .query(batcherStatsQuery)
+          .catch(() => null),
+      ),
+    );
     const flushes = stats.reduce((sum, s) => sum + (s?.flushes ?? 0), 0);
     const flushed = stats.reduce((sum, s) => sum + (s?.totalFlushed ?? 0), 0);
 
@@ -154,7 +186,12 @@ async function main() {
         temporalStartMeanMs,
       },
       settlement: { allCompletedMs: settleMs, perSecond: +(N / (settleMs / 1000)).toFixed(1), transfers },
-      audit: { events: flushed, inserts: flushes, eventsPerInsert: flushes ? +(flushed / flushes).toFixed(1) : null, allWrittenMs: auditedMs },
+      audit: {
+        events: flushed,
+        inserts: flushes,
+        eventsPerInsert: flushes ? +(flushed / flushes).toFixed(1) : null,
+        allWrittenMs: auditedMs,
+      },
     };
     const outDir = path.join(__dirname, 'reports');
     fs.mkdirSync(outDir, { recursive: true });

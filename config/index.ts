@@ -54,7 +54,9 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
   REDIS_URL: optionalString,
   REJECTED_REQUESTS_PER_MINUTE: positiveInt(120),
-  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('false')).transform((value) => value === 'true' || value === '1'),
+  TRUST_PROXY: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('false'))
+    .transform((value) => value === 'true' || value === '1'),
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATA_DIR: optionalString,

@@ -25,14 +25,7 @@ export type AttentionReason =
 
 /** Where a transaction's workflow is; finer than its status, for operators. */
 export type TransactionStage =
-  | 'received'
-  | 'applying'
-  | 'awaiting_operator'
-  | 'transferring'
-  | 'awaiting_transfer'
-  | 'completed'
-  | 'rejected'
-  | 'cancelled';
+  'received' | 'applying' | 'awaiting_operator' | 'transferring' | 'awaiting_transfer' | 'completed' | 'rejected' | 'cancelled';
 
 /** What MoniMe says of an internal transfer (contract §5). */
 export type MonimeTransferStatus = 'pending' | 'processing' | 'completed' | 'failed';

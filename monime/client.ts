@@ -70,7 +70,9 @@ export class MonimeClient {
       // as a rejection (which would let an operator close a transaction whose money moved).
       // Asking again under the same Idempotency-Key returns what was done, if anything was.
       const message = envelope?.error?.message ?? 'success:false or no result';
-      throw new MonimeError(`MoniMe answered ${response.status} without a result on ${method} ${path}: ${message}`, 'retryable', { httpStatus: response.status });
+      throw new MonimeError(`MoniMe answered ${response.status} without a result on ${method} ${path}: ${message}`, 'retryable', {
+        httpStatus: response.status,
+      });
     }
     return envelope.result;
   }

@@ -26,13 +26,21 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-export function classifyHttpFailure(status: number, body: { error?: { reason?: string; message?: string } | null } | null, retryAfter: string | null): MonimeError {
+export function classifyHttpFailure(
+  status: number,
+  body: { error?: { reason?: string; message?: string } | null } | null,
+  retryAfter: string | null,
+): MonimeError {
   const reason = body?.error?.reason;
   const message = `MoniMe answered ${status}${reason ? ` ${reason}` : ''}: ${body?.error?.message ?? 'no message'}`;
   if (reason === IDEMPOTENCY_CONFLICT_REASON) {
-    return new MonimeError(`BUG: the same Idempotency-Key was sent with a different body. ${message}`, 'idempotency_conflict', { httpStatus: status, reason });
+    return new MonimeError(`BUG: the same Idempotency-Key was sent with a different body. ${message}`, 'idempotency_conflict', {
+      httpStatus: status,
+      reason,
+    });
   }
-  if (status === 429) return new MonimeError(message, 'rate_limited', { httpStatus: status, reason, retryAfterMs: parseRetryAfter(retryAfter) });
+  if (status === 429)
+    return new MonimeError(message, 'rate_limited', { httpStatus: status, reason, retryAfterMs: parseRetryAfter(retryAfter) });
   if (NON_RETRYABLE_STATUSES.has(status)) return new MonimeError(message, 'non_retryable', { httpStatus: status, reason });
   if (RETRYABLE_STATUSES.has(status) || status >= 500) return new MonimeError(message, 'retryable', { httpStatus: status, reason });
   return new MonimeError(message, 'non_retryable', { httpStatus: status, reason });

@@ -69,6 +69,6 @@ program
   .action(withContext((ctx, opts) => showBatchers(ctx, opts)));
 
 program.parseAsync(process.argv).catch((error) => {
-  process.stderr.write(`ops: ${error instanceof OpsError ? error.message : (error as Error).stack ?? error}\n`);
+  process.stderr.write(`ops: ${error instanceof OpsError ? error.message : ((error as Error).stack ?? error)}\n`);
   process.exit(error instanceof OpsError ? 2 : 1);
 });

@@ -50,22 +50,25 @@ async function main(): Promise<void> {
   say('fareflow is running');
   say(`  API                 ${fareflow.api!.url}   (webhooks: POST /webhooks/monime)`);
   if (dev) say(`  Temporal Web UI     ${dev.uiUrl}`);
-  say(`  Temporal gRPC       ${fareflow.config.temporal.address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+  say(
+    `  Temporal gRPC       ${fareflow.config.temporal.address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+  );
   if (config.temporal.workerMetricsPort) say(`  Worker metrics      http://127.0.0.1:${config.temporal.workerMetricsPort}/metrics`);
   if (sim) {
     say(`  MoniMe simulator    ${sim.url}   (pay a code: POST /_sim/payment-codes/<id>/pay)`);
     say(`  demo route          ${DEMO_ROUTE_ID}`);
     if (config.monime.simulatorFaults) say(`  simulator faults    ${JSON.stringify(config.monime.simulatorFaults)}   (SIMULATOR_FAULTS)`);
-  }
-  else say(`  MoniMe              ${config.monime.baseUrl}`);
+  } else say(`  MoniMe              ${config.monime.baseUrl}`);
   if (config.usesDevSecrets.webhookSecret) say(`  webhook secret      ${config.monime.webhookSecrets[0]}   (dev value)`);
   if (config.usesDevSecrets.apiToken) say(`  API token           ${config.apiToken}   (dev value)`);
   say(`ready in ${Date.now() - started} ms — Ctrl-C stops everything`);
 }
 
 main().catch(async (error) => {
-  if (error instanceof TemporalCliMissing || error instanceof PortInUse || error instanceof MissingSearchAttributes) process.stderr.write(`fareflow: ${error.message}\n`);
-  else if ((error as { code?: string }).code === 'EADDRINUSE') process.stderr.write(`fareflow: ${(error as Error).message}: another fareflow may be running, or set PORT / SIMULATOR_PORT\n`);
+  if (error instanceof TemporalCliMissing || error instanceof PortInUse || error instanceof MissingSearchAttributes)
+    process.stderr.write(`fareflow: ${error.message}\n`);
+  else if ((error as { code?: string }).code === 'EADDRINUSE')
+    process.stderr.write(`fareflow: ${(error as Error).message}: another fareflow may be running, or set PORT / SIMULATOR_PORT\n`);
   else process.stderr.write(`fareflow failed to start: ${(error as Error).stack ?? error}\n`);
   await stopper?.stopAll().catch(() => undefined); // each failed step is logged
   process.exit(1);

@@ -18,14 +18,24 @@ export type PaymentDelivery = Delivery & { paymentId: string; eventId: string };
 export async function pay(state: SimulatorState, codeId: string, opts: PayOptions = {}): Promise<PaymentDelivery> {
   const paid = payPaymentCode(state, codeId, opts);
   const envelope = webhookEnvelope('payment_code.completed', { id: paid.id, type: 'payment_code' }, paid, opts.eventId);
-  const delivery = opts.deliver === false ? { status: 0, body: null, envelope, rawBody: JSON.stringify(envelope) } : await deliverWebhook(state.settings.webhookUrl, state.settings.webhookSecret, envelope);
+  const delivery =
+    opts.deliver === false
+      ? { status: 0, body: null, envelope, rawBody: JSON.stringify(envelope) }
+      : await deliverWebhook(state.settings.webhookUrl, state.settings.webhookSecret, envelope);
   return { ...delivery, paymentId: paid.processedPaymentData!.paymentId, eventId: envelope.event.id };
 }
 
-export async function expire(state: SimulatorState, codeId: string, opts: { eventId?: string; deliver?: boolean } = {}): Promise<Delivery & { eventId: string }> {
+export async function expire(
+  state: SimulatorState,
+  codeId: string,
+  opts: { eventId?: string; deliver?: boolean } = {},
+): Promise<Delivery & { eventId: string }> {
   const expired = expirePaymentCode(state, codeId);
   const envelope = webhookEnvelope('payment_code.expired', { id: expired.id, type: 'payment_code' }, expired, opts.eventId);
-  const delivery = opts.deliver === false ? { status: 0, body: null, envelope, rawBody: JSON.stringify(envelope) } : await deliverWebhook(state.settings.webhookUrl, state.settings.webhookSecret, envelope);
+  const delivery =
+    opts.deliver === false
+      ? { status: 0, body: null, envelope, rawBody: JSON.stringify(envelope) }
+      : await deliverWebhook(state.settings.webhookUrl, state.settings.webhookSecret, envelope);
   return { ...delivery, eventId: envelope.event.id };
 }
 

@@ -56,7 +56,11 @@ export const NO_FAULTS: FaultConfig = {
 };
 
 const probability = z.number().min(0).max(1);
-const milliseconds = z.number().int().min(0).max(24 * 60 * 60 * 1000);
+const milliseconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60 * 60 * 1000);
 
 /**
  * What `PUT /_sim/faults` and SIMULATOR_FAULTS accept: any subset of the settings, each
@@ -151,7 +155,8 @@ export class FaultController {
       this.current = { ...c, rateLimitBurst: c.rateLimitBurst - 1 };
       return { kind: 'rate_limited', retryAfterSeconds: c.retryAfterSeconds };
     }
-    if (c.hangProbability > 0 && this.random() < c.hangProbability) return { kind: 'hang', ms: c.hangMs, afterApplying: isWrite && c.hangAfterApplying };
+    if (c.hangProbability > 0 && this.random() < c.hangProbability)
+      return { kind: 'hang', ms: c.hangMs, afterApplying: isWrite && c.hangAfterApplying };
     if (endpoint === 'transfers' && isWrite && c.rejectTransfers) return { kind: 'reject' };
     for (const [status, rate] of Object.entries(c.errorRates)) {
       if (rate > 0 && this.random() < rate) return { kind: 'error', status: Number(status), mode: isWrite ? c.errorMode : 'before' };

@@ -8,7 +8,8 @@ import type { SimulatorState } from './state';
 export function requireMonimeCredentials(state: SimulatorState): Koa.Middleware {
   return async (ctx, next) => {
     const revoked = state.faults.config.rejectCredentials;
-    if (revoked || ctx.get('authorization') !== `Bearer ${state.settings.accessToken}`) return fail(ctx, 401, 'unauthenticated', 'invalid access token');
+    if (revoked || ctx.get('authorization') !== `Bearer ${state.settings.accessToken}`)
+      return fail(ctx, 401, 'unauthenticated', 'invalid access token');
     if (ctx.get('monime-space-id') !== state.settings.spaceId) return fail(ctx, 403, 'forbidden', 'unknown or missing Monime-Space-Id');
     await next();
   };
@@ -43,10 +44,13 @@ export function replayIdempotentPosts(state: SimulatorState): Koa.Middleware {
     if (!key) return fail(ctx, 400, 'missing_idempotency_key', 'Idempotency-Key header is required');
     if (key.length > 64) return fail(ctx, 400, 'invalid_idempotency_key', 'Idempotency-Key longer than 64 characters');
     state.ledger.countPost(key);
-    const fingerprint = createHash('sha256').update(`${ctx.path}\n${JSON.stringify(ctx.state.json)}`).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(`${ctx.path}\n${JSON.stringify(ctx.state.json)}`)
+      .digest('hex');
     const stored = state.idempotency.get(key);
     if (stored) {
-      if (stored.bodyFingerprint !== fingerprint) return fail(ctx, 409, 'idempotency_key_conflict', 'Idempotency-Key reused with a different request');
+      if (stored.bodyFingerprint !== fingerprint)
+        return fail(ctx, 409, 'idempotency_key_conflict', 'Idempotency-Key reused with a different request');
       ctx.status = stored.status;
       ctx.body = stored.body;
       ctx.set('idempotent-replayed', 'true');
@@ -55,7 +59,8 @@ export function replayIdempotentPosts(state: SimulatorState): Koa.Middleware {
     if (inFlight.has(key)) return fail(ctx, 409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed');
     inFlight.add(key);
     ctx.state.idempotencyKey = key;
-    ctx.state.remember = (response: { status: number; body: unknown }) => state.idempotency.set(key, { bodyFingerprint: fingerprint, ...response });
+    ctx.state.remember = (response: { status: number; body: unknown }) =>
+      state.idempotency.set(key, { bodyFingerprint: fingerprint, ...response });
     try {
       await next();
     } finally {

@@ -9,13 +9,16 @@ const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 
 
 function isAmount(value: unknown): value is MonimeAmount {
   const amount = value as MonimeAmount;
-  return typeof amount?.currency === 'string' && /^[A-Z]{3}$/.test(amount.currency) && Number.isSafeInteger(amount.value) && amount.value > 0;
+  return (
+    typeof amount?.currency === 'string' && /^[A-Z]{3}$/.test(amount.currency) && Number.isSafeInteger(amount.value) && amount.value > 0
+  );
 }
 
 export function createPaymentCode(state: SimulatorState): Koa.Middleware {
   return (ctx) => {
     const body = ctx.state.json as Partial<CreatePaymentCodeRequest>;
-    if (!isAmount(body.amount)) return fail(ctx, 400, 'validation_error', 'amount must be {currency: ISO 4217, value: positive integer minor units}');
+    if (!isAmount(body.amount))
+      return fail(ctx, 400, 'validation_error', 'amount must be {currency: ISO 4217, value: positive integer minor units}');
     const duration = DURATION.exec(String(body.duration ?? '30m'));
     if (!duration) return fail(ctx, 400, 'validation_error', 'duration must look like 30m');
     const now = Date.now();
@@ -46,7 +49,11 @@ export function createPaymentCode(state: SimulatorState): Koa.Middleware {
  * A customer pays a code. The simulator does not refuse an expired or unknown code: it
  * models the race where MoniMe processed a payment the receiver must still cope with.
  */
-export function payPaymentCode(state: SimulatorState, codeId: string, opts: { amount?: MonimeAmount; paymentId?: string } = {}): PaymentCode {
+export function payPaymentCode(
+  state: SimulatorState,
+  codeId: string,
+  opts: { amount?: MonimeAmount; paymentId?: string } = {},
+): PaymentCode {
   const known = state.paymentCodes.get(codeId);
   const amount = opts.amount ?? known?.amount ?? { currency: 'SLE', value: 1_000 };
   const paymentId = opts.paymentId ?? `pay-${randomUUID()}`;
@@ -68,7 +75,19 @@ export function payPaymentCode(state: SimulatorState, codeId: string, opts: { am
     updateTime: null,
     metadata: null,
   };
-  const paid: PaymentCode = { ...base, status: 'completed', updateTime: now, processedPaymentData: { amount, paymentId, orderId: null, orderNumber: null, financialTransactionReference: `ftr-${paymentId}`, metadata: null } };
+  const paid: PaymentCode = {
+    ...base,
+    status: 'completed',
+    updateTime: now,
+    processedPaymentData: {
+      amount,
+      paymentId,
+      orderId: null,
+      orderNumber: null,
+      financialTransactionReference: `ftr-${paymentId}`,
+      metadata: null,
+    },
+  };
   if (known) state.paymentCodes.set(codeId, paid);
   state.ledger.credit(paid.financialAccountId ?? state.settings.platformAccountId, amount.value);
   return paid;

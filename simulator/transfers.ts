@@ -61,7 +61,11 @@ export function createInternalTransfer(state: SimulatorState): Koa.Middleware {
 export async function settleTransfer(state: SimulatorState, id: string, outcome: 'completed' | 'failed') {
   const transfer = state.ledger.settle(id, outcome);
   if (!transfer || !state.faults.config.webhooksEnabled) return undefined;
-  const envelope = webhookEnvelope(`internal_transfer.${transfer.status}`, { id: transfer.id, type: 'internal_transfer' }, toInternalTransfer(transfer));
+  const envelope = webhookEnvelope(
+    `internal_transfer.${transfer.status}`,
+    { id: transfer.id, type: 'internal_transfer' },
+    toInternalTransfer(transfer),
+  );
   return deliverWebhook(state.settings.webhookUrl, state.settings.webhookSecret, envelope);
 }
 

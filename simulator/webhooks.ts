@@ -9,7 +9,12 @@ export interface Delivery {
   rawBody: string;
 }
 
-export function webhookEnvelope(name: string, object: { id: string; type: string }, data: unknown, eventId = `evt-${randomUUID()}`): MonimeWebhookEnvelope {
+export function webhookEnvelope(
+  name: string,
+  object: { id: string; type: string },
+  data: unknown,
+  eventId = `evt-${randomUUID()}`,
+): MonimeWebhookEnvelope {
   return {
     apiVersion: 'caph.2025-08-23',
     event: { id: eventId, name, timestamp: new Date().toISOString() },

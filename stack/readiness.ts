@@ -13,6 +13,11 @@ export function createReadiness(connection: Connection, db: Db, deadlineMs = 2_0
       await connection.withDeadline(Date.now() + deadlineMs, () => connection.workflowService.getSystemInfo({}));
       return true;
     },
-    postgres: () => withinDeadline(db.query('SELECT 1').then(() => true), deadlineMs, () => new Error(`no answer within ${deadlineMs} ms`)),
+    postgres: () =>
+      withinDeadline(
+        db.query('SELECT 1').then(() => true),
+        deadlineMs,
+        () => new Error(`no answer within ${deadlineMs} ms`),
+      ),
   };
 }

@@ -57,7 +57,10 @@ export async function ensureTemporalCli(opts: { configuredPath?: string; log?: (
   fs.mkdirSync(cachedCliDir(), { recursive: true });
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const build = spawn('go', ['install', MODULE], { env: { ...process.env, GOBIN: cachedCliDir() }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const build = spawn('go', ['install', MODULE], {
+      env: { ...process.env, GOBIN: cachedCliDir() },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     build.once('error', reject);
     build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install ${MODULE} exited with ${code}`))));
   });

@@ -70,7 +70,16 @@ async function registerMissingSearchAttributes(
   log(`registering search attributes ${missing.map(([name]) => name).join(', ')} on the existing Temporal database`);
   await run(
     cliPath,
-    ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...missing.flatMap(([name, type]) => ['--name', name, '--type', type])],
+    [
+      'operator',
+      'search-attribute',
+      'create',
+      '--address',
+      address,
+      '--namespace',
+      namespace,
+      ...missing.flatMap(([name, type]) => ['--name', name, '--type', type]),
+    ],
     { timeout: 30_000 },
   );
 }
@@ -89,13 +98,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--db-filename', path.join(options.dataDir, 'temporal.db'),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.db'),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,11 @@ import { SEARCH_ATTRIBUTES } from '../contract';
 type Wanted = Readonly<Record<string, string>>;
 
 /** The attributes fareflow's workflows set that the namespace does not have yet, with their types. */
-export async function missingSearchAttributes(connection: Connection, namespace: string, wanted: Wanted = SEARCH_ATTRIBUTES): Promise<Array<[string, string]>> {
+export async function missingSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  wanted: Wanted = SEARCH_ATTRIBUTES,
+): Promise<Array<[string, string]>> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const existing = new Set(Object.keys(customAttributes ?? {}));
   return Object.entries(wanted).filter(([name]) => !existing.has(name));
@@ -16,7 +20,9 @@ export class MissingSearchAttributes extends Error {
       [
         `Temporal namespace "${namespace}" lacks the search attributes ${missing.map(([name]) => name).join(', ')}: every transaction would fail its first workflow task.`,
         'Register them once per namespace (docker compose does this in its temporal-search-attributes service):',
-        ...missing.map(([name, type]) => `  temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${type}`),
+        ...missing.map(
+          ([name, type]) => `  temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${type}`,
+        ),
       ].join('\n'),
     );
     this.name = 'MissingSearchAttributes';

@@ -19,7 +19,9 @@ export async function installWorkerRuntime(opts: { logger: Logger; metricsPort?:
   const metricsHost = opts.metricsHost ?? '127.0.0.1';
   // The exporter's own bind error is an opaque native one; say which setting to change.
   if (opts.metricsPort && !(await portIsFree(opts.metricsPort, metricsHost))) {
-    throw new PortInUse(`WORKER_METRICS_PORT ${opts.metricsPort} is taken: another fareflow may be running. Stop it, or set WORKER_METRICS_PORT (0 turns the exporter off).`);
+    throw new PortInUse(
+      `WORKER_METRICS_PORT ${opts.metricsPort} is taken: another fareflow may be running. Stop it, or set WORKER_METRICS_PORT (0 turns the exporter off).`,
+    );
   }
   installed = true;
   Runtime.install({

@@ -66,9 +66,11 @@ function problemOf(item: unknown): string | null {
     if (!isNonEmptyString(item[key])) return `${key} must be a non-empty string`;
   }
   if (typeof item.actor !== 'string') return 'actor must be a string';
-  if (!Number.isInteger(item.sequence) || (item.sequence as number) < 0 || (item.sequence as number) > MAX_SEQUENCE) return `sequence must be a whole number from 0 to ${MAX_SEQUENCE}`;
+  if (!Number.isInteger(item.sequence) || (item.sequence as number) < 0 || (item.sequence as number) > MAX_SEQUENCE)
+    return `sequence must be a whole number from 0 to ${MAX_SEQUENCE}`;
   if (typeof item.occurredAt !== 'string' || Number.isNaN(Date.parse(item.occurredAt))) return 'occurredAt must be a date-time string';
-  if (item.companyId !== undefined && item.companyId !== null && typeof item.companyId !== 'string') return 'companyId must be a string or null';
+  if (item.companyId !== undefined && item.companyId !== null && typeof item.companyId !== 'string')
+    return 'companyId must be a string or null';
   return null;
 }
 
@@ -98,7 +100,9 @@ function jsonText(value: unknown, maxUnits = Infinity): string {
 
 /** PostgreSQL's reason when it refused the data itself; null when the write failed for another reason. */
 function refusalOf(error: unknown): string | null {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === AUDIT_EVENT_REFUSED ? error.cause.message : null;
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === AUDIT_EVENT_REFUSED
+    ? error.cause.message
+    : null;
 }
 
 function messageOf(error: unknown): string {

@@ -3,7 +3,14 @@
  * deterministic ids and hands them to the shard's batcher by signal.
  */
 import { CancellationScope, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { auditBatcherWorkflowId, auditEventsSignal, auditShardFor, type AuditActivities, type AuditEvent, type AuditSettings } from '../contract';
+import {
+  auditBatcherWorkflowId,
+  auditEventsSignal,
+  auditShardFor,
+  type AuditActivities,
+  type AuditEvent,
+  type AuditSettings,
+} from '../contract';
 import { AUDIT_DELIVERY_RETRY } from './retryPolicies';
 
 // Only used when the batcher is not running; a signal-with-start needs a client.

@@ -40,14 +40,21 @@ export function cleanText(value: string, maxUnits = MAX_TEXT): string {
   return clean;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string; seen: { decision?: string; note?: string; operator?: string } };
+export type Checked<T> =
+  { ok: true; value: T } | { ok: false; problem: string; seen: { decision?: string; note?: string; operator?: string } };
 
 export function checkResolveDecision(input: unknown): Checked<ResolveDecision> {
   const record = isRecord(input) ? input : {};
   const seen = { decision: text(record.decision), note: text(record.note), operator: text(record.operator) };
   if (!isRecord(input)) return { ok: false, problem: 'invalid resolve: expected {decision, note, operator}', seen };
-  if (!DECISIONS.has(record.decision as string)) return { ok: false, problem: `invalid resolve: decision must be "accept" or "reject", got ${JSON.stringify(record.decision ?? null)}`, seen };
-  if (typeof record.operator !== 'string' || record.operator.trim() === '') return { ok: false, problem: 'invalid resolve: operator must name who decided', seen };
+  if (!DECISIONS.has(record.decision as string))
+    return {
+      ok: false,
+      problem: `invalid resolve: decision must be "accept" or "reject", got ${JSON.stringify(record.decision ?? null)}`,
+      seen,
+    };
+  if (typeof record.operator !== 'string' || record.operator.trim() === '')
+    return { ok: false, problem: 'invalid resolve: operator must name who decided', seen };
   if (typeof record.note !== 'string') return { ok: false, problem: 'invalid resolve: note must be a string', seen };
   return { ok: true, value: { decision: record.decision as ResolveDecision['decision'], note: seen.note!, operator: seen.operator! } };
 }

@@ -17,7 +17,9 @@ const DESCRIBE_DEADLINE_MS = 3_000;
 async function fromWorkflow(temporal: Client, transactionId: string) {
   const workflowId = workflowIdForTransaction(transactionId);
   try {
-    const described = await temporal.connection.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).describe());
+    const described = await temporal.connection.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () =>
+      temporal.workflow.getHandle(workflowId).describe(),
+    );
     if (described.type !== workflowTypes.processTransaction) return null;
     const memo = (described.memo ?? {}) as { amount?: { currency: string; value: number }; paymentCodeId?: string };
     return {

@@ -11,9 +11,7 @@ export interface WebhookDeps {
   metrics: ApiMetrics;
 }
 
-export type WebhookResult =
-  | { status: 'accepted' | 'duplicate'; workflowId: string }
-  | { status: 'ignored' };
+export type WebhookResult = { status: 'accepted' | 'duplicate'; workflowId: string } | { status: 'ignored' };
 
 export function transactionSettings(config: Config): TransactionSettings {
   return {

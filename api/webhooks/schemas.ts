@@ -41,7 +41,10 @@ export function ticketIdOfCode(code: z.infer<typeof paymentCodeExpiredData>): st
 export const internalTransferData = z.object({
   id,
   status: z.enum(['pending', 'processing', 'completed', 'failed']),
-  failureDetail: z.object({ message: z.string().max(2000).optional() }).partial().nullish(),
+  failureDetail: z
+    .object({ message: z.string().max(2000).optional() })
+    .partial()
+    .nullish(),
   // Absent on transfers fareflow did not make (someone else's, in the same MoniMe space).
   metadata: z.object({ transactionId: id.optional() }).passthrough().nullish(),
 });

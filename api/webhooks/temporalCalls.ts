@@ -23,7 +23,8 @@ export async function recordInTemporal<T>(temporal: Client, call: () => Promise<
       () => new HttpError(503, 'Temporal did not answer in time; nothing was recorded, deliver again'),
     );
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowNotFoundError || error instanceof HttpError) throw error;
+    if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowNotFoundError || error instanceof HttpError)
+      throw error;
     throw new HttpError(503, `Temporal unavailable; nothing was recorded, deliver again (${(error as Error).message?.slice(0, 200)})`);
   } finally {
     observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -37,7 +38,12 @@ export async function recordInTemporal<T>(temporal: Client, call: () => Promise<
 export async function startWorkflowOnce<K extends keyof FareflowWorkflows>(
   deps: WebhookDeps,
   workflowType: K,
-  start: { workflowId: string; args: Parameters<FareflowWorkflows[K]>; typedSearchAttributes?: SearchAttributePair[]; memo?: Record<string, unknown> },
+  start: {
+    workflowId: string;
+    args: Parameters<FareflowWorkflows[K]>;
+    typedSearchAttributes?: SearchAttributePair[];
+    memo?: Record<string, unknown>;
+  },
 ): Promise<'accepted' | 'duplicate'> {
   try {
     await recordInTemporal(

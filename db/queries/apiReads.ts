@@ -23,7 +23,9 @@ export async function findTicket(db: Db, ticketId: string) {
     passengerPhone: row.passenger_phone,
     price: { currency: row.currency, value: row.price_minor },
     paymentCodeId: row.payment_code_id,
-    paymentCode: row.payment_code_id ? { id: row.payment_code_id, ussdCode: row.ussd_code, expireTime: row.expire_time, status: row.payment_code_status } : null,
+    paymentCode: row.payment_code_id
+      ? { id: row.payment_code_id, ussdCode: row.ussd_code, expireTime: row.expire_time, status: row.payment_code_status }
+      : null,
     transactionId: row.transaction_id,
     createdAt: row.created_at,
     issuedAt: row.issued_at,
@@ -54,7 +56,13 @@ export async function findTransaction(db: Db, transactionId: string) {
     commission: row.commission_minor,
     net: row.net_minor,
     transfer: row.transfer_status
-      ? { id: row.monime_transfer_id, status: row.transfer_status, amount: row.transfer_amount, idempotencyKey: row.idempotency_key, round: row.round }
+      ? {
+          id: row.monime_transfer_id,
+          status: row.transfer_status,
+          amount: row.transfer_amount,
+          idempotencyKey: row.idempotency_key,
+          round: row.round,
+        }
       : null,
     workflowId: row.workflow_id,
     attentionReason: row.attention_reason,

@@ -89,7 +89,15 @@ export async function insertReservedTicket(
   await db.query(
     `INSERT INTO tickets (id, route_id, company_id, passenger_name, passenger_phone, price_minor, currency, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'reserved')`,
-    [ticket.id, ticket.route.id, ticket.route.companyId, ticket.passengerName, ticket.passengerPhone, ticket.route.priceMinor, ticket.route.currency],
+    [
+      ticket.id,
+      ticket.route.id,
+      ticket.route.companyId,
+      ticket.passengerName,
+      ticket.passengerPhone,
+      ticket.route.priceMinor,
+      ticket.route.currency,
+    ],
   );
 }
 
@@ -118,5 +126,7 @@ export async function attachPaymentCode(
 
 /** MoniMe would not issue a code: the reservation is withdrawn rather than left half-made. */
 export async function cancelUnpaidTicket(db: Db, ticketId: string): Promise<void> {
-  await db.query(`UPDATE tickets SET status = 'cancelled', released_at = now(), updated_at = now() WHERE id = $1 AND status = 'reserved'`, [ticketId]);
+  await db.query(`UPDATE tickets SET status = 'cancelled', released_at = now(), updated_at = now() WHERE id = $1 AND status = 'reserved'`, [
+    ticketId,
+  ]);
 }

@@ -24,7 +24,13 @@ export async function recordUnsentOperatorAction(db: Db, action: UnsentOperatorA
      SELECT $1, 'transaction', $2::text,
             (SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_logs WHERE entity_type = 'transaction' AND entity_id = $2::text),
             $3, $4, (SELECT company_id FROM transactions WHERE id = $2::text), NULL, $5::jsonb, now()`,
-    [`transaction:${action.transactionId}:ops-cli:${randomUUID()}:operator_${action.kind}`, action.transactionId, `operator_${action.kind}`, action.operator, JSON.stringify(after)],
+    [
+      `transaction:${action.transactionId}:ops-cli:${randomUUID()}:operator_${action.kind}`,
+      action.transactionId,
+      `operator_${action.kind}`,
+      action.operator,
+      JSON.stringify(after),
+    ],
   );
 }
 

@@ -14,7 +14,14 @@ import type {
   TransferStatus,
 } from '../../contract';
 import { splitPayment } from '../../domain/money';
-import { isAlreadyApplied, isPaymentDecided, whyAcceptIsRefused, whyCodeRefusesAccept, whyPaymentCannotApply, type PaymentCodeAndTicket } from '../../domain/payments';
+import {
+  isAlreadyApplied,
+  isPaymentDecided,
+  whyAcceptIsRefused,
+  whyCodeRefusesAccept,
+  whyPaymentCannotApply,
+  type PaymentCodeAndTicket,
+} from '../../domain/payments';
 import { isTicketOursToRelease, reservationReleaseOutcome, ticketReleaseOutcome } from '../../domain/reservations';
 import { isPaymentSettled, statusesThatMayMoveTo } from '../../domain/transactionStatus';
 import type { Db } from '../pool';
@@ -66,7 +73,10 @@ function toFacts(row: FactsRow): TransactionFacts {
     commission: row.commission_minor ?? null,
     net: row.net_minor ?? null,
     destinationAccountId: row.financial_account_id ?? null,
-    expectedAmount: row.expected_minor === null || row.expected_minor === undefined ? null : { currency: row.expected_currency as string, value: Number(row.expected_minor) },
+    expectedAmount:
+      row.expected_minor === null || row.expected_minor === undefined
+        ? null
+        : { currency: row.expected_currency as string, value: Number(row.expected_minor) },
   };
 }
 
@@ -95,7 +105,10 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
        ON CONFLICT (id) DO NOTHING`,
       [input.transactionId, input.workflowId, input.eventId, input.paymentCodeId, input.amount.value, input.amount.currency],
     );
-    const existing = await client.query<TransactionStateRow>(`SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`, [input.transactionId]);
+    const existing = await client.query<TransactionStateRow>(
+      `SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`,
+      [input.transactionId],
+    );
     const current = existing.rows[0];
     if (isPaymentDecided({ status: current.status, attentionReason: current.attention_reason, ticketId: current.ticket_id })) {
       return decidedEarlier(client, input.transactionId);
@@ -112,7 +125,15 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
         [input.transactionId, reason, code?.ticketId ?? null, code?.companyId ?? null],
       );
     } else if (code) {
-      await issueTicket(client, input.transactionId, input.paymentCodeId, code.ticketId, code.companyId, input.amount.value, code.commissionBps);
+      await issueTicket(
+        client,
+        input.transactionId,
+        input.paymentCodeId,
+        code.ticketId,
+        code.companyId,
+        input.amount.value,
+        code.commissionBps,
+      );
     }
     const facts = (await getTransactionFacts(client, input.transactionId))!;
     return { ...facts, outcome: reason === null ? 'applied' : 'needs_attention' };
@@ -126,9 +147,10 @@ export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<Ap
  */
 async function decidedEarlier(client: PoolClient, transactionId: string): Promise<ApplyPaymentResult> {
   const facts = (await getTransactionFacts(client, transactionId))!;
-  const { rows } = await client.query<{ round: number; status: TransferStatus }>(`SELECT round, status FROM commission_transfers WHERE transaction_id = $1`, [
-    transactionId,
-  ]);
+  const { rows } = await client.query<{ round: number; status: TransferStatus }>(
+    `SELECT round, status FROM commission_transfers WHERE transaction_id = $1`,
+    [transactionId],
+  );
   const transfer = rows[0] ?? null;
   if (isPaymentSettled({ status: facts.status, transferStatuses: transfer ? [transfer.status] : [] })) {
     return { ...facts, outcome: 'settled', transferRound: transfer?.round ?? null };
@@ -191,14 +213,14 @@ async function issueTicket(
   commissionBps: number,
 ): Promise<void> {
   const { commission, net } = splitPayment(paidMinor, commissionBps);
-  await client.query(
-    `UPDATE tickets SET status = 'issued', transaction_id = $2, issued_at = now(), updated_at = now() WHERE id = $1`,
-    [ticketId, transactionId],
-  );
-  await client.query(
-    `UPDATE payment_codes SET status = 'completed', transaction_id = $2, updated_at = now() WHERE id = $1`,
-    [paymentCodeId, transactionId],
-  );
+  await client.query(`UPDATE tickets SET status = 'issued', transaction_id = $2, issued_at = now(), updated_at = now() WHERE id = $1`, [
+    ticketId,
+    transactionId,
+  ]);
+  await client.query(`UPDATE payment_codes SET status = 'completed', transaction_id = $2, updated_at = now() WHERE id = $1`, [
+    paymentCodeId,
+    transactionId,
+  ]);
   await client.query(
     `UPDATE transactions
         SET status = 'processing', attention_reason = NULL, ticket_id = $2, company_id = $3,
@@ -239,7 +261,15 @@ export async function acceptPayment(db: Db, transactionId: string): Promise<Acce
     const codeRefusal = whyCodeRefusesAccept(code, { transactionId, amount: { currency: txn.currency, value: Number(txn.amount_minor) } });
     if (codeRefusal !== null) return { accepted: false, refusal: codeRefusal };
     if (!code) throw new Error(`BUG: whyCodeRefusesAccept found no refusal for transaction ${transactionId} without a payment code`);
-    await issueTicket(client, transactionId, txn.payment_code_id, code.ticketId, code.companyId, Number(txn.amount_minor), code.commissionBps);
+    await issueTicket(
+      client,
+      transactionId,
+      txn.payment_code_id,
+      code.ticketId,
+      code.companyId,
+      Number(txn.amount_minor),
+      code.commissionBps,
+    );
     await client.query(`UPDATE transactions SET resolution = jsonb_build_object('accepted', true) WHERE id = $1`, [transactionId]);
     return { accepted: true, facts: (await getTransactionFacts(client, transactionId))! };
   });
@@ -296,7 +326,12 @@ export async function releaseTicketOfTransaction(db: Db, transactionId: string):
 /** payment_code.expired: the seat goes back on sale unless the customer paid in time. */
 export async function releaseReservation(db: Db, paymentCodeId: string): Promise<ReleaseReservationResult> {
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query<{ code_status: PaymentCodeStatus; ticket_id: string; ticket_status: TicketStatus; company_id: string }>(
+    const { rows } = await client.query<{
+      code_status: PaymentCodeStatus;
+      ticket_id: string;
+      ticket_status: TicketStatus;
+      company_id: string;
+    }>(
       `SELECT pc.status AS code_status, tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id
          FROM payment_codes pc JOIN tickets tk ON tk.id = pc.ticket_id
         WHERE pc.id = $1 FOR UPDATE OF pc, tk`,

@@ -36,7 +36,15 @@ export async function recordTransferIntent(db: Db, intent: TransferIntent): Prom
            monime_transfer_id = NULL, failure_reason = NULL, updated_at = now()
        WHERE commission_transfers.round < EXCLUDED.round
      RETURNING *`,
-    [intent.transactionId, intent.idempotencyKey, intent.round, intent.sourceAccountId, intent.destinationAccountId, intent.amountMinor, intent.currency],
+    [
+      intent.transactionId,
+      intent.idempotencyKey,
+      intent.round,
+      intent.sourceAccountId,
+      intent.destinationAccountId,
+      intent.amountMinor,
+      intent.currency,
+    ],
   );
   return rows[0] ? toTransferRow(rows[0]) : (await getTransfer(db, intent.transactionId))!;
 }

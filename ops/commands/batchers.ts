@@ -10,7 +10,16 @@ export async function showBatchers(ctx: OpsContext, opts: { json?: boolean }): P
       try {
         return { workflowId, running: true, ...(await ctx.client.workflow.getHandle(workflowId).query(batcherStatsQuery)) };
       } catch {
-        return { workflowId, shard, running: false, buffered: null, totalFlushed: null, flushes: null, lastFlushAt: null, eventsThisRun: null };
+        return {
+          workflowId,
+          shard,
+          running: false,
+          buffered: null,
+          totalFlushed: null,
+          flushes: null,
+          lastFlushAt: null,
+          eventsThisRun: null,
+        };
       }
     }),
   );

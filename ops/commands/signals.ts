@@ -37,7 +37,12 @@ async function closedBecause(ctx: OpsContext, transactionId: string, handle: Wor
  * Sends to a running workflow only. The check and the send are not atomic: a workflow that
  * closes in between makes the send fail with WorkflowNotFoundError, answered the same way.
  */
-async function sendToRunning(ctx: OpsContext, transactionId: string, attempt: Attempt, send: (handle: WorkflowHandle) => Promise<void>): Promise<WorkflowHandle> {
+async function sendToRunning(
+  ctx: OpsContext,
+  transactionId: string,
+  attempt: Attempt,
+  send: (handle: WorkflowHandle) => Promise<void>,
+): Promise<WorkflowHandle> {
   const handle = ctx.client.workflow.getHandle(workflowIdForTransaction(transactionId));
   const closed = await closedBecause(ctx, transactionId, handle);
   if (closed) return refuseUnsent(ctx, transactionId, attempt, closed);
@@ -50,9 +55,15 @@ async function sendToRunning(ctx: OpsContext, transactionId: string, attempt: At
   return handle;
 }
 
-export async function retryTransfer(ctx: OpsContext, transactionId: string, opts: { operator: string; note?: string; json?: boolean }): Promise<void> {
+export async function retryTransfer(
+  ctx: OpsContext,
+  transactionId: string,
+  opts: { operator: string; note?: string; json?: boolean },
+): Promise<void> {
   const request = { operator: opts.operator, note: opts.note };
-  const handle = await sendToRunning(ctx, transactionId, { kind: 'retryTransfer', ...request }, (h) => h.signal(retryTransferSignal, request));
+  const handle = await sendToRunning(ctx, transactionId, { kind: 'retryTransfer', ...request }, (h) =>
+    h.signal(retryTransferSignal, request),
+  );
   print(!!opts.json, { transactionId, sent: 'retryTransfer' }, () => `retryTransfer sent to ${handle.workflowId}`);
 }
 
@@ -69,7 +80,11 @@ export async function resolveTransaction(
 ): Promise<void> {
   const decision = { decision: decisionOf(opts), note: opts.note, operator: opts.operator };
   const handle = await sendToRunning(ctx, transactionId, { kind: 'resolve', ...decision }, (h) => h.signal(resolveSignal, decision));
-  print(!!opts.json, { transactionId, sent: 'resolve', decision: decision.decision }, () => `resolve ${decision.decision} sent to ${handle.workflowId}`);
+  print(
+    !!opts.json,
+    { transactionId, sent: 'resolve', decision: decision.decision },
+    () => `resolve ${decision.decision} sent to ${handle.workflowId}`,
+  );
 }
 
 interface CancelOutcome {
@@ -91,14 +106,23 @@ async function awaitCancelAnswer(handle: WorkflowHandle, timeoutMs: number): Pro
 }
 
 /** Temporal cancel, preceded by the operator's reason; reports whether the workflow honoured it. */
-export async function cancelTransaction(ctx: OpsContext, transactionId: string, opts: { reason: string; operator: string; json?: boolean }): Promise<void> {
+export async function cancelTransaction(
+  ctx: OpsContext,
+  transactionId: string,
+  opts: { reason: string; operator: string; json?: boolean },
+): Promise<void> {
   const attempt: Attempt = { kind: 'cancel', operator: opts.operator, note: opts.reason };
   const handle = await sendToRunning(ctx, transactionId, attempt, async (h) => {
     // Temporal takes one cancel request per execution; later ones change nothing. Once the
     // workflow has refused it, a new one would only look ignored.
     const earlier = (await h.query(statusQuery).catch(() => null))?.cancelRefusedReason;
     if (earlier) {
-      await refuseUnsent(ctx, transactionId, attempt, `a cancel was already refused (${earlier}); use \`resolve --reject\` once no money can have moved`);
+      await refuseUnsent(
+        ctx,
+        transactionId,
+        attempt,
+        `a cancel was already refused (${earlier}); use \`resolve --reject\` once no money can have moved`,
+      );
     }
     await h.signal(cancelNoteSignal, { operator: opts.operator, reason: opts.reason });
     await h.cancel();

@@ -30,10 +30,14 @@ it('lists the stuck transaction under TransactionStatus="needs_attention"', asyn
   const reservation = await reserveTicket(stack, { commissionBps: 250, priceMinor: 6_000 });
   const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 5_000 } });
   const workflowId = workflowIdForTransaction(paid.paymentId);
-  await waitFor(async () => {
-    for await (const execution of stack.client.workflow.list({ query: `TransactionStatus = "needs_attention"` })) if (execution.workflowId === workflowId) return true;
-    return undefined;
-  }, { timeoutMs: 30_000, what: 'the stuck workflow in visibility' });
+  await waitFor(
+    async () => {
+      for await (const execution of stack.client.workflow.list({ query: `TransactionStatus = "needs_attention"` }))
+        if (execution.workflowId === workflowId) return true;
+      return undefined;
+    },
+    { timeoutMs: 30_000, what: 'the stuck workflow in visibility' },
+  );
 
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const query = encodeURIComponent('TransactionStatus="needs_attention"');

@@ -24,10 +24,13 @@ it('writes every event exactly once across a SIGKILL mid-flush', async () => {
 
   const first = syntheticEvents(entity, 300);
   await Promise.all(Array.from({ length: 30 }, (_, i) => signalBatcher(stack, workflowId, input, first.slice(i * 10, i * 10 + 10))));
-  const atKill = await waitFor(async () => {
-    const rows = await auditRowCount(stack, entity);
-    return rows > 0 ? rows : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 20, what: 'the first flush' });
+  const atKill = await waitFor(
+    async () => {
+      const rows = await auditRowCount(stack, entity);
+      return rows > 0 ? rows : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 20, what: 'the first flush' },
+  );
   await worker.kill();
   worker = null;
 
@@ -36,7 +39,10 @@ it('writes every event exactly once across a SIGKILL mid-flush', async () => {
   await Promise.all(Array.from({ length: 20 }, (_, i) => signalBatcher(stack, workflowId, input, second.slice(i * 10, i * 10 + 10))));
 
   worker = await startWorkerProcess(stack);
-  await waitFor(async () => ((await auditRowCount(stack, entity)) >= 500 ? true : undefined), { timeoutMs: 90_000, what: 'all 500 rows after restart' });
+  await waitFor(async () => ((await auditRowCount(stack, entity)) >= 500 ? true : undefined), {
+    timeoutMs: 90_000,
+    what: 'all 500 rows after restart',
+  });
   expect(await auditRowCount(stack, entity)).toBe(500);
   const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
   expect(stats.totalFlushed).toBe(500);

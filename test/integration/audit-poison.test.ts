@@ -41,35 +41,51 @@ interface DeadLetterRow {
   reason: string;
 }
 async function deadLettersOf(batcher: string): Promise<DeadLetterRow[]> {
-  const { rows } = await stack.db.query(`SELECT event_id, kind, batcher, event, reason FROM audit_dead_letters WHERE batcher = $1 ORDER BY event_id`, [batcher]);
+  const { rows } = await stack.db.query(
+    `SELECT event_id, kind, batcher, event, reason FROM audit_dead_letters WHERE batcher = $1 ORDER BY event_id`,
+    [batcher],
+  );
   return rows;
 }
 
 /** The stats of a batcher, once it shows what the test waits for (the query lags the rows by one task). */
 const statsWhen = (workflowId: string, wanted: (stats: AuditBatcherStats) => boolean) =>
-  waitFor(async () => {
-    const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
-    return wanted(stats) ? stats : undefined;
-  }, { timeoutMs: 30_000, what: `${workflowId} stats` });
+  waitFor(
+    async () => {
+      const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
+      return wanted(stats) ? stats : undefined;
+    },
+    { timeoutMs: 30_000, what: `${workflowId} stats` },
+  );
 
 it('a resolve note cut at 2,000 UTF-16 units inside an emoji leaves the shard writing: the transaction is audited to the end', async () => {
   const reservation = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
   const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 9_000 } });
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
-  await waitFor(async () => ((await handle.query(statusQuery)).stage === 'awaiting_operator' ? true : undefined), { timeoutMs: 30_000, what: 'the operator wait' });
+  await waitFor(async () => ((await handle.query(statusQuery)).stage === 'awaiting_operator' ? true : undefined), {
+    timeoutMs: 30_000,
+    what: 'the operator wait',
+  });
 
   const note = `${'a'.repeat(1_999)}😀`; // 2,001 UTF-16 units: unit 2,000 is the emoji's high surrogate
   await handle.signal(resolveSignal, { decision: 'accept', note, operator: 'fatmata' });
 
-  const trail = await waitFor(async () => {
-    const events = await listAuditTrail(stack.db, 'transaction', paid.paymentId);
-    return events.some((event) => event.action === 'completed') ? events : undefined;
-  }, { timeoutMs: 30_000, what: `the audit trail of ${paid.paymentId} up to 'completed'` });
-  expect(trail.map((event) => event.action)).toEqual(expect.arrayContaining(['operator_resolve', 'transfer_requested', 'transfer_completed', 'completed']));
+  const trail = await waitFor(
+    async () => {
+      const events = await listAuditTrail(stack.db, 'transaction', paid.paymentId);
+      return events.some((event) => event.action === 'completed') ? events : undefined;
+    },
+    { timeoutMs: 30_000, what: `the audit trail of ${paid.paymentId} up to 'completed'` },
+  );
+  expect(trail.map((event) => event.action)).toEqual(
+    expect.arrayContaining(['operator_resolve', 'transfer_requested', 'transfer_completed', 'completed']),
+  );
   const resolved = trail.find((event) => event.action === 'operator_resolve')!;
   expect(resolved.after).toMatchObject({ note: 'a'.repeat(1_999), operator: 'fatmata' });
   // Cleaned where it entered: nothing of this transaction had to be set aside.
-  const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_dead_letters WHERE event_id LIKE $1`, [`transaction:${paid.paymentId}:%`]);
+  const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_dead_letters WHERE event_id LIKE $1`, [
+    `transaction:${paid.paymentId}:%`,
+  ]);
   expect(rows[0].n).toBe(0);
 
   // The shard's batcher is still running and writing, not retrying one batch.
@@ -160,16 +176,23 @@ it('a batcher fed as fast as it writes continues as new while still fed, and wri
   expect(continuedWhileFed).toBe(true);
 
   await waitFor(async () => ((await auditRowCount(stack, entity)) >= sent ? true : undefined), { timeoutMs: 60_000, what: `${sent} rows` });
-  const { rows } = await stack.db.query(`SELECT count(*)::int AS n, count(DISTINCT sequence)::int AS sequences, min(sequence) AS lo, max(sequence) AS hi FROM audit_logs WHERE entity_id = $1`, [entity]);
+  const { rows } = await stack.db.query(
+    `SELECT count(*)::int AS n, count(DISTINCT sequence)::int AS sequences, min(sequence) AS lo, max(sequence) AS hi FROM audit_logs WHERE entity_id = $1`,
+    [entity],
+  );
   expect(rows[0]).toEqual({ n: sent, sequences: sent, lo: 1, hi: sent });
   const stats = await statsWhen(workflowId, (s) => s.totalFlushed === sent);
   expect(stats).toMatchObject({ totalFlushed: sent, buffered: 0 });
 
-  const continued = await waitFor(async () => {
-    let seen = 0;
-    for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) seen += 1;
-    return seen > 0 ? seen : undefined;
-  }, { timeoutMs: 30_000, what: 'a ContinuedAsNew run in visibility' });
+  const continued = await waitFor(
+    async () => {
+      let seen = 0;
+      for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` }))
+        seen += 1;
+      return seen > 0 ? seen : undefined;
+    },
+    { timeoutMs: 30_000, what: 'a ContinuedAsNew run in visibility' },
+  );
   expect(continued).toBeGreaterThan(0);
 });
 
@@ -181,11 +204,14 @@ it('a batch failing for another reason than its data is split but never dead-let
   try {
     await signalBatcher(stack, workflowId, { shard: 96, batchSize: 10, flushMs: 100 }, syntheticEvents(entity, 3));
     // The bounded try of the 3 fails, then of its first half (2), then of a single event: that one now waits.
-    await waitFor(async () => {
-      const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-      const failed = (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes).length;
-      return failed >= 3 ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500, what: 'three failed tries, the batch halved down to one event' });
+    await waitFor(
+      async () => {
+        const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+        const failed = (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes).length;
+        return failed >= 3 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'three failed tries, the batch halved down to one event' },
+    );
   } finally {
     await stack.db.query(`ALTER TABLE audit_logs_away RENAME TO audit_logs`);
   }

@@ -16,7 +16,9 @@ const EVENTS_PER_COMPLETED_TRANSACTION = 5; // received, applied, transfer_reque
 let stack: Stack;
 beforeAll(async () => {
   // The transfer rate limit (500/min by default) would make this a test of the limit.
-  stack = await startStack({ env: { AUDIT_SHARDS: String(SHARDS), AUDIT_BATCH_SIZE: '100', AUDIT_FLUSH_MS: '500', TRANSFER_RATE_PER_MINUTE: '600000' } });
+  stack = await startStack({
+    env: { AUDIT_SHARDS: String(SHARDS), AUDIT_BATCH_SIZE: '100', AUDIT_FLUSH_MS: '500', TRANSFER_RATE_PER_MINUTE: '600000' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -24,9 +26,11 @@ afterAll(async () => {
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
@@ -38,7 +42,10 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
     // The API reserves the rest on the same route: one MoniMe payment code each.
     const more = Array.from({ length: TRANSACTIONS - 1 }, (_, i) => i);
     await inParallel(more, 16, async () => {
-      const response = await stack.api('/api/tickets', { method: 'POST', body: JSON.stringify({ routeId: template.routeId, passengerName: 'Load Test', passengerPhone: '+23276000000' }) });
+      const response = await stack.api('/api/tickets', {
+        method: 'POST',
+        body: JSON.stringify({ routeId: template.routeId, passengerName: 'Load Test', passengerPhone: '+23276000000' }),
+      });
       const body = (await response.json()) as { ticket: { id: string }; paymentCode: { id: string } };
       reservations.push({ ...template, ticketId: body.ticket.id, paymentCodeId: body.paymentCode.id });
     });
@@ -52,10 +59,13 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
 
     const paidAt = Date.now();
     const expected = TRANSACTIONS * EVENTS_PER_COMPLETED_TRANSACTION;
-    await waitFor(async () => {
-      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_type = 'transaction'`);
-      return rows[0].n >= expected ? true : undefined;
-    }, { timeoutMs: 300_000, intervalMs: 1_000, what: `${expected} audit rows` });
+    await waitFor(
+      async () => {
+        const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_type = 'transaction'`);
+        return rows[0].n >= expected ? true : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 1_000, what: `${expected} audit rows` },
+    );
     const auditedAt = Date.now();
 
     const { rows: perTransaction } = await stack.db.query(
@@ -67,14 +77,18 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
     for (const row of perTransaction) expect(row.sequences).toEqual([1, 2, 3, 4, 5]);
 
     const stats: AuditBatcherStats[] = await Promise.all(
-      Array.from({ length: SHARDS }, (_, shard) => stack.client.workflow.getHandle(auditBatcherWorkflowId(stack.config.temporal.taskQueue, shard)).query(batcherStatsQuery)),
+      Array.from({ length: SHARDS }, (_, shard) =>
+        stack.client.workflow.getHandle(auditBatcherWorkflowId(stack.config.temporal.taskQueue, shard)).query(batcherStatsQuery),
+      ),
     );
     const inserts = stats.reduce((sum, s) => sum + s.flushes, 0);
     const flushed = stats.reduce((sum, s) => sum + s.totalFlushed, 0);
     expect(flushed).toBe(expected);
     for (const shard of stats) expect(shard.totalFlushed).toBeGreaterThan(expected / SHARDS / 3); // the hash spreads the load
     expect(inserts).toBeLessThan(expected / 10);
-    process.stderr.write(`[audit] ${TRANSACTIONS} transactions, ${expected} events, ${inserts} inserts (ratio ${(inserts / expected).toFixed(3)}); reserve ${reserved - started} ms, pay ${paidAt - reserved} ms, settle+audit ${auditedAt - paidAt} ms\n`);
+    process.stderr.write(
+      `[audit] ${TRANSACTIONS} transactions, ${expected} events, ${inserts} inserts (ratio ${(inserts / expected).toFixed(3)}); reserve ${reserved - started} ms, pay ${paidAt - reserved} ms, settle+audit ${auditedAt - paidAt} ms\n`,
+    );
   }, 900_000);
 });
 
@@ -89,11 +103,14 @@ describe('a batcher continuing as new while signals arrive', () => {
     expect(await auditRowCount(stack, entity)).toBe(500);
     // At most 40 events a run: it handed over while signals kept coming. Visibility lags
     // behind the workflow under load, so the runs are awaited, not read once.
-    const runs = await waitFor(async () => {
-      let seen = 0;
-      for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) seen += 1;
-      return seen > 1 ? seen : undefined;
-    }, { timeoutMs: 30_000, what: 'a second batcher run in visibility' });
+    const runs = await waitFor(
+      async () => {
+        let seen = 0;
+        for await (const _ of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) seen += 1;
+        return seen > 1 ? seen : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a second batcher run in visibility' },
+    );
     expect(runs).toBeGreaterThan(1);
     const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
     expect(stats.totalFlushed).toBe(500);
@@ -105,7 +122,10 @@ describe('a lone event', () => {
     const entity = `idle-${randomUUID()}`;
     const workflowId = `audit-batcher-test-${entity}`;
     await signalBatcher(stack, workflowId, { shard: 91, batchSize: 100, flushMs: 300 }, syntheticEvents(entity, 1));
-    await waitFor(async () => ((await auditRowCount(stack, entity)) === 1 ? true : undefined), { timeoutMs: 10_000, what: 'the lone event' });
+    await waitFor(async () => ((await auditRowCount(stack, entity)) === 1 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'the lone event',
+    });
     const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
     expect(stats).toMatchObject({ buffered: 0, totalFlushed: 1, flushes: 1 });
     expect(stats.lastFlushAt).not.toBeNull();

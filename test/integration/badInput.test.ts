@@ -81,12 +81,24 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
   // Random bytes, signed or not.
   fc.tuple(fc.uint8Array({ maxLength: 2_000 }), fc.boolean()).map(([bytes, sign]) => {
     const body = Buffer.from(bytes);
-    return { kind: 'random bytes', method: 'POST', path: '/webhooks/monime', headers: { ...json, ...(sign ? { 'monime-signature': signed(body) } : {}) }, body };
+    return {
+      kind: 'random bytes',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, ...(sign ? { 'monime-signature': signed(body) } : {}) },
+      body,
+    };
   }),
   // Truncated JSON, validly signed: the signature is right, the JSON is not.
   fc.integer({ min: 1, max: 200 }).map((cut) => {
     const body = JSON.stringify(validEnvelope).slice(0, cut);
-    return { kind: 'truncated json', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(body) }, body };
+    return {
+      kind: 'truncated json',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(body) },
+      body,
+    };
   }),
   // Deep nesting and huge strings.
   fc.integer({ min: 100, max: 20_000 }).map((depth) => {
@@ -100,12 +112,24 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
   // A huge string inside the size limit, in any field.
   fc.tuple(fc.constantFrom(...fieldPaths), fc.integer({ min: 10_000, max: 250 * 1024 })).map(([path, size]) => {
     const body = JSON.stringify(withField(path, 'é'.repeat(size / 2)));
-    return { kind: `huge string at ${path.join('.')}`, method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(body) }, body };
+    return {
+      kind: `huge string at ${path.join('.')}`,
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(body) },
+      body,
+    };
   }),
   // Every field of the envelope with a wrong type or value, validly signed.
   fc.tuple(fc.constantFrom(...fieldPaths), wrongValue).map(([path, value]) => {
     const body = JSON.stringify(withField(path, value));
-    return { kind: `wrong ${path.join('.')}`, method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(body) }, body };
+    return {
+      kind: `wrong ${path.join('.')}`,
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(body) },
+      body,
+    };
   }),
   // Unicode where ASCII is expected.
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).map((text) => {
@@ -115,46 +139,91 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
   // Missing, wrong or extra headers.
   fc.constantFrom('none', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data').map((type) => {
     const body = JSON.stringify(validEnvelope);
-    return { kind: `content-type ${type}`, method: 'POST', path: '/webhooks/monime', headers: { ...(type === 'none' ? {} : { 'content-type': type }), 'monime-signature': signed(body) }, body };
+    return {
+      kind: `content-type ${type}`,
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...(type === 'none' ? {} : { 'content-type': type }), 'monime-signature': signed(body) },
+      body,
+    };
   }),
   fc.string({ maxLength: 200 }).map((header) => {
     const body = JSON.stringify(validEnvelope);
-    return { kind: 'garbage signature', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': header.replace(/[^\x20-\x7e]/g, '') || 'x', 'x-extra': 'extra' }, body };
+    return {
+      kind: 'garbage signature',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': header.replace(/[^\x20-\x7e]/g, '') || 'x', 'x-extra': 'extra' },
+      body,
+    };
   }),
   // Replayed signatures: stale, from the future, for another body, with another secret.
   fc.integer({ min: 301, max: 100_000 }).map((skew) => {
     const body = JSON.stringify(validEnvelope);
-    return { kind: 'stale signature', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(body, now() - skew) }, body };
+    return {
+      kind: 'stale signature',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(body, now() - skew) },
+      body,
+    };
   }),
   // Margin beyond the 300 s window: requests are generated up front and sent over a few seconds.
   fc.integer({ min: 400, max: 100_000 }).map((skew) => {
     const body = JSON.stringify(validEnvelope);
-    return { kind: 'future signature', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(body, now() + skew) }, body };
+    return {
+      kind: 'future signature',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(body, now() + skew) },
+      body,
+    };
   }),
   fc.string({ minLength: 1, maxLength: 30 }).map((suffix) => {
     const other = JSON.stringify({ ...validEnvelope, apiVersion: suffix });
     const body = JSON.stringify(validEnvelope);
-    return { kind: 'signature of another body', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signed(other) }, body };
+    return {
+      kind: 'signature of another body',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signed(other) },
+      body,
+    };
   }),
   fc.string({ minLength: 1, maxLength: 30 }).map((wrongSecret) => {
     const body = JSON.stringify(validEnvelope);
-    return { kind: 'another secret', method: 'POST', path: '/webhooks/monime', headers: { ...json, 'monime-signature': signMonimeWebhook(`x${wrongSecret}`, body, now()) }, body };
+    return {
+      kind: 'another secret',
+      method: 'POST',
+      path: '/webhooks/monime',
+      headers: { ...json, 'monime-signature': signMonimeWebhook(`x${wrongSecret}`, body, now()) },
+      body,
+    };
   }),
   // Wrong methods on the webhook, and the API without or with a wrong token.
-  fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH').map((method) => ({ kind: `method ${method}`, method, path: '/webhooks/monime', headers: json, body: method === 'GET' ? undefined : '{}' })),
-  fc.tuple(fc.constantFrom('/api/tickets', '/api/companies', '/api/transactions/pay-1'), fc.string({ maxLength: 40 })).map(([path, token]) => ({
-    kind: 'bad token',
-    method: path === '/api/transactions/pay-1' ? 'GET' : 'POST',
-    path,
-    headers: { ...json, authorization: `Bearer x${token.replace(/[^\x20-\x7e]/g, '')}` },
-    body: path === '/api/transactions/pay-1' ? undefined : '{}',
+  fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH').map((method) => ({
+    kind: `method ${method}`,
+    method,
+    path: '/webhooks/monime',
+    headers: json,
+    body: method === 'GET' ? undefined : '{}',
   })),
+  fc
+    .tuple(fc.constantFrom('/api/tickets', '/api/companies', '/api/transactions/pay-1'), fc.string({ maxLength: 40 }))
+    .map(([path, token]) => ({
+      kind: 'bad token',
+      method: path === '/api/transactions/pay-1' ? 'GET' : 'POST',
+      path,
+      headers: { ...json, authorization: `Bearer x${token.replace(/[^\x20-\x7e]/g, '')}` },
+      body: path === '/api/transactions/pay-1' ? undefined : '{}',
+    })),
 );
 
 async function send(request: BadRequest): Promise<{ status: number; retryAfter: string | null }> {
   const response = await fetch(`${stack.apiUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
   const text = await response.text();
-  if (response.status < 400 && process.env.DEBUG_BAD_INPUT) process.stderr.write(`${request.kind} ${JSON.stringify(request.headers)} ${text}\n`);
+  if (response.status < 400 && process.env.DEBUG_BAD_INPUT)
+    process.stderr.write(`${request.kind} ${JSON.stringify(request.headers)} ${text}\n`);
   return { status: response.status, retryAfter: response.headers.get('retry-after') };
 }
 
@@ -181,36 +250,70 @@ it('answers 2,000+ malformed requests with 4xx only, and starts no workflow', as
   expect(byStatus.get(429)).toBeGreaterThan(0);
   expect(throttledWithoutRetryAfter).toEqual([]);
   // This address is over its limit, yet validly signed MoniMe traffic from it is not throttled.
-  const otherEvent = JSON.stringify({ ...validEnvelope, event: { ...validEnvelope.event, id: 'evt-valid-after-flood', name: 'payout.completed' } });
-  const valid = await fetch(`${stack.apiUrl}/webhooks/monime`, { method: 'POST', headers: { ...json, 'monime-signature': signed(otherEvent) }, body: otherEvent });
+  const otherEvent = JSON.stringify({
+    ...validEnvelope,
+    event: { ...validEnvelope.event, id: 'evt-valid-after-flood', name: 'payout.completed' },
+  });
+  const valid = await fetch(`${stack.apiUrl}/webhooks/monime`, {
+    method: 'POST',
+    headers: { ...json, 'monime-signature': signed(otherEvent) },
+    body: otherEvent,
+  });
   expect(valid.status).toBe(200);
   expect(await valid.json()).toEqual({ status: 'ignored' });
   expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
   expect(await workflowsOnThisQueue()).toBe(before);
   const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM transactions');
   expect(rows[0].n).toBe(0);
-  process.stderr.write(`[bad input] ${requests.length} requests: ${[...byStatus].sort().map(([status, n]) => `${status}×${n}`).join(', ')}\n`);
+  process.stderr.write(
+    `[bad input] ${requests.length} requests: ${[...byStatus]
+      .sort()
+      .map(([status, n]) => `${status}×${n}`)
+      .join(', ')}\n`,
+  );
 }, 180_000);
 
 it('names what is wrong: the limit, the content type, the JSON, the failing field of envelope or data', async () => {
   const before = await workflowsOnThisQueue();
   const post = async (body: string, contentType = 'application/json') => {
-    const response = await fetch(`${stack.apiUrl}/webhooks/monime`, { method: 'POST', headers: { 'content-type': contentType, 'monime-signature': signed(body) }, body });
+    const response = await fetch(`${stack.apiUrl}/webhooks/monime`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'monime-signature': signed(body) },
+      body,
+    });
     return { status: response.status, error: ((await response.json()) as { error: string }).error };
   };
   const event = (name: string, data: unknown) => JSON.stringify({ ...validEnvelope, event: { ...validEnvelope.event, name }, data });
 
-  expect(await post(JSON.stringify({ ...validEnvelope, apiVersion: 'x'.repeat(256 * 1024) }))).toEqual({ status: 413, error: 'body larger than 262144 bytes' });
+  expect(await post(JSON.stringify({ ...validEnvelope, apiVersion: 'x'.repeat(256 * 1024) }))).toEqual({
+    status: 413,
+    error: 'body larger than 262144 bytes',
+  });
   expect(await post(JSON.stringify(validEnvelope), 'text/plain')).toEqual({ status: 415, error: 'Content-Type must be application/json' });
   expect(await post('{"apiVersion":')).toEqual({ status: 400, error: 'body is not valid JSON' });
   const { timestamp: _dropped, ...eventWithoutTimestamp } = validEnvelope.event;
-  expect(await post(JSON.stringify({ ...validEnvelope, event: eventWithoutTimestamp }))).toMatchObject({ status: 400, error: expect.stringMatching(/^event\.timestamp: /) });
-  expect(await post(event('payment_code.completed', { id: 'pmc-1', processedPaymentData: { paymentId: 'pay-1', amount: { currency: 'SLE', value: '100' } } }))).toMatchObject({
+  expect(await post(JSON.stringify({ ...validEnvelope, event: eventWithoutTimestamp }))).toMatchObject({
+    status: 400,
+    error: expect.stringMatching(/^event\.timestamp: /),
+  });
+  expect(
+    await post(
+      event('payment_code.completed', {
+        id: 'pmc-1',
+        processedPaymentData: { paymentId: 'pay-1', amount: { currency: 'SLE', value: '100' } },
+      }),
+    ),
+  ).toMatchObject({
     status: 400,
     error: expect.stringMatching(/^data\.processedPaymentData\.amount\.value: /),
   });
-  expect(await post(event('payment_code.expired', { status: 'expired' }))).toMatchObject({ status: 400, error: expect.stringMatching(/^data\.id: /) });
-  expect(await post(event('internal_transfer.completed', { id: 'trn-1', status: 'done', metadata: { transactionId: 'pay-1' } }))).toMatchObject({
+  expect(await post(event('payment_code.expired', { status: 'expired' }))).toMatchObject({
+    status: 400,
+    error: expect.stringMatching(/^data\.id: /),
+  });
+  expect(
+    await post(event('internal_transfer.completed', { id: 'trn-1', status: 'done', metadata: { transactionId: 'pay-1' } })),
+  ).toMatchObject({
     status: 400,
     error: expect.stringMatching(/^data\.status: /),
   });
@@ -238,7 +341,9 @@ it('behind a load balancer, API instances share one count of rejections per call
     const caller = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
     // The balancer appends the address it saw; what a caller put before it is the caller's to forge.
     const probe = async (instance: number, forwardedFor: string, token = 'wrong') => {
-      const response = await fetch(`${instances[instance].api.url}/api/tickets/tkt-none`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor } });
+      const response = await fetch(`${instances[instance].api.url}/api/tickets/tkt-none`, {
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor },
+      });
       return { status: response.status, retryAfter: response.headers.get('retry-after') };
     };
     const statuses = [];

@@ -34,7 +34,9 @@ it('every session has a statement and a lock timeout shorter than an activity at
 });
 
 it('a status write that meets a held row lock fails with lock_not_available instead of waiting', async () => {
-  await db.query(`INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status) VALUES ('pay-locked', 'transaction-pay-locked', 'evt-1', 'pmc-1', 100, 'SLE', 'processing')`);
+  await db.query(
+    `INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status) VALUES ('pay-locked', 'transaction-pay-locked', 'evt-1', 'pmc-1', 100, 'SLE', 'processing')`,
+  );
   const holder = new PgClient({ connectionString: url });
   await holder.connect();
   try {

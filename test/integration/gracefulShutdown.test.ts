@@ -24,7 +24,10 @@ async function deliver(url: string, rawBody: string): Promise<number> {
   try {
     const response = await fetch(`${url}/webhooks/monime`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'monime-signature': signMonimeWebhook(stack.config.monime.webhookSecrets[0], rawBody, Math.floor(Date.now() / 1000)) },
+      headers: {
+        'content-type': 'application/json',
+        'monime-signature': signMonimeWebhook(stack.config.monime.webhookSecrets[0], rawBody, Math.floor(Date.now() / 1000)),
+      },
       body: rawBody,
     });
     await response.arrayBuffer();
@@ -37,7 +40,9 @@ async function deliver(url: string, rawBody: string): Promise<number> {
 it(`loses nothing when SIGTERM lands in a burst of ${BURST} signed webhooks`, async () => {
   const api = await startApiProcess(stack);
   const payments = await Promise.all(
-    Array.from({ length: BURST }, (_, i) => stack.simulator.pay(`pmc-burst-${i}`, { amount: { currency: 'SLE', value: 1_000 + i }, deliver: false })),
+    Array.from({ length: BURST }, (_, i) =>
+      stack.simulator.pay(`pmc-burst-${i}`, { amount: { currency: 'SLE', value: 1_000 + i }, deliver: false }),
+    ),
   );
 
   const statuses: number[] = new Array(BURST).fill(-1);
@@ -72,26 +77,45 @@ it(`loses nothing when SIGTERM lands in a burst of ${BURST} signed webhooks`, as
   // MoniMe redelivers the rest to a running API.
   for (const payment of refused) expect(await deliver(stack.apiUrl, payment.rawBody)).toBe(200);
 
-  await waitFor(async () => {
-    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM transactions WHERE id LIKE 'pay-%'`);
-    return rows[0].n === BURST ? true : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 500, what: `${BURST} transactions` });
-  const { count } = await stack.client.workflow.count(`TaskQueue = "${stack.config.temporal.taskQueue}" AND WorkflowType = "processTransaction"`);
+  await waitFor(
+    async () => {
+      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM transactions WHERE id LIKE 'pay-%'`);
+      return rows[0].n === BURST ? true : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: `${BURST} transactions` },
+  );
+  const { count } = await stack.client.workflow.count(
+    `TaskQueue = "${stack.config.temporal.taskQueue}" AND WorkflowType = "processTransaction"`,
+  );
   expect(count).toBe(BURST);
 
   // Every webhook log line names the request, the event and the workflow.
-  const webhookLines = api.lines().filter((line) => line.includes('"/webhooks/monime"')).map((line) => JSON.parse(line));
+  const webhookLines = api
+    .lines()
+    .filter((line) => line.includes('"/webhooks/monime"'))
+    .map((line) => JSON.parse(line));
   expect(webhookLines.length).toBeGreaterThanOrEqual(accepted.length);
   for (const line of webhookLines.filter((entry) => entry.status === 200)) {
-    expect(line).toMatchObject({ requestId: expect.any(String), eventId: expect.stringMatching(/^evt-/), workflowId: expect.stringMatching(/^transaction-pay-/) });
+    expect(line).toMatchObject({
+      requestId: expect.any(String),
+      eventId: expect.stringMatching(/^evt-/),
+      workflowId: expect.stringMatching(/^transaction-pay-/),
+    });
   }
   expect(api.lines().join('\n')).not.toContain(stack.config.monime.webhookSecrets[0]);
-  process.stderr.write(`[sigterm] ${accepted.length} accepted before shutdown, ${refused.length} refused or reset and redelivered; ${BURST} processed once\n`);
+  process.stderr.write(
+    `[sigterm] ${accepted.length} accepted before shutdown, ${refused.length} refused or reset and redelivered; ${BURST} processed once\n`,
+  );
 }, 300_000);
 
 it('exposes the named metrics, and the worker its own', async () => {
   const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
-  for (const series of ['fareflow_webhook_requests_total', 'fareflow_webhook_ack_seconds_bucket', 'fareflow_temporal_start_seconds_bucket', 'fareflow_http_requests_total']) {
+  for (const series of [
+    'fareflow_webhook_requests_total',
+    'fareflow_webhook_ack_seconds_bucket',
+    'fareflow_temporal_start_seconds_bucket',
+    'fareflow_http_requests_total',
+  ]) {
     expect(metrics).toContain(series);
   }
   expect(metrics).toMatch(/fareflow_webhook_requests_total\{outcome="accepted",status="200",event="payment_code.completed"\} \d+/);
@@ -99,10 +123,13 @@ it('exposes the named metrics, and the worker its own', async () => {
   const metricsPort = await freePort();
   const worker = await startWorkerProcess(stack, { WORKER_METRICS_PORT: String(metricsPort) });
   try {
-    const workerMetrics = await waitFor(async () => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      return text.includes('temporal_') ? text : undefined;
-    }, { what: 'worker metrics' });
+    const workerMetrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return text.includes('temporal_') ? text : undefined;
+      },
+      { what: 'worker metrics' },
+    );
     expect(workerMetrics).toMatch(/temporal_(worker|workflow|activity|num_pollers|request)/);
   } finally {
     await worker.stop();

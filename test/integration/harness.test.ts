@@ -47,13 +47,27 @@ describe('the test harness', () => {
 
   it('refuses to start on a namespace without the search attributes, and says how to register them', async () => {
     const namespace = `bare-${randomUUID().slice(0, 8)}`;
-    await promisify(execFile)(testCliPath(), ['operator', 'namespace', 'create', '--address', testTemporalAddress(), '--namespace', namespace], { timeout: 30_000 });
+    await promisify(execFile)(
+      testCliPath(),
+      ['operator', 'namespace', 'create', '--address', testTemporalAddress(), '--namespace', namespace],
+      { timeout: 30_000 },
+    );
     // A new namespace reaches every service of the server a moment after it is created.
-    await waitFor(() => stack.client.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), { what: `namespace ${namespace} served` });
+    await waitFor(() => stack.client.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), {
+      what: `namespace ${namespace} served`,
+    });
     const config = loadConfig({ ...stack.env, TEMPORAL_NAMESPACE: namespace });
-    const starting = assembleFareflow({ config, temporal: { address: testTemporalAddress() }, logger: createLogger('silent'), monime: { baseUrl: stack.simulator.url }, workers: false });
+    const starting = assembleFareflow({
+      config,
+      temporal: { address: testTemporalAddress() },
+      logger: createLogger('silent'),
+      monime: { baseUrl: stack.simulator.url },
+      workers: false,
+    });
     await expect(starting).rejects.toBeInstanceOf(MissingSearchAttributes);
-    await expect(starting).rejects.toThrow(`temporal operator search-attribute create --namespace ${namespace} --name TransactionStatus --type Keyword`);
+    await expect(starting).rejects.toThrow(
+      `temporal operator search-attribute create --namespace ${namespace} --name TransactionStatus --type Keyword`,
+    );
   });
 
   it('survives PostgreSQL closing its idle connections, and keeps serving', async () => {
@@ -63,7 +77,9 @@ describe('the test harness', () => {
     const admin = await stack.db.connect();
     try {
       // As a restart or failover would: every other connection of this database is closed.
-      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       expect(rowCount).toBeGreaterThan(0);
     } finally {
       admin.release();

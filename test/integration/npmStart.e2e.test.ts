@@ -21,7 +21,6 @@ import { ROOT, nodeScript } from '../support/nodeScript';
 import { testCliPath } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-
 interface Started {
   child: ChildProcess;
   output(): string;
@@ -40,10 +39,13 @@ function npmStart(): Promise<Started> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-    return output.includes('Ctrl-C stops everything') ? { child, output: () => output, exited } : undefined;
-  }, { timeoutMs: 120_000, what: 'the ready banner of npm start' }).catch((error) => {
+  return waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+      return output.includes('Ctrl-C stops everything') ? { child, output: () => output, exited } : undefined;
+    },
+    { timeoutMs: 120_000, what: 'the ready banner of npm start' },
+  ).catch((error) => {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);
   });
@@ -55,11 +57,20 @@ async function stopWithCtrlC(started: Started): Promise<number | null> {
 }
 
 const api = (route: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${ports.api}${route}`, { ...init, headers: { authorization: `Bearer ${DEV_API_TOKEN}`, 'content-type': 'application/json' } });
+  fetch(`http://127.0.0.1:${ports.api}${route}`, {
+    ...init,
+    headers: { authorization: `Bearer ${DEV_API_TOKEN}`, 'content-type': 'application/json' },
+  });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-start-'));
-  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), simulator: await freePort(), metrics: await freePort() };
+  ports = {
+    api: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    simulator: await freePort(),
+    metrics: await freePort(),
+  };
   env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -94,17 +105,29 @@ it('brings everything up, serves the README example, stops on Ctrl-C, and keeps 
   expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
   // The README's curl example: reserve on the seeded demo route, pay through the simulator.
-  const reserved = await api('/api/tickets', { method: 'POST', body: JSON.stringify({ routeId: DEMO_ROUTE_ID, passengerName: 'Aminata Kamara', passengerPhone: '+23276123456' }) });
+  const reserved = await api('/api/tickets', {
+    method: 'POST',
+    body: JSON.stringify({ routeId: DEMO_ROUTE_ID, passengerName: 'Aminata Kamara', passengerPhone: '+23276123456' }),
+  });
   expect(reserved.status).toBe(201);
   const { ticket, paymentCode } = (await reserved.json()) as { ticket: { id: string }; paymentCode: { id: string } };
-  const paid = (await (await fetch(`http://127.0.0.1:${ports.simulator}/_sim/payment-codes/${paymentCode.id}/pay`, { method: 'POST' })).json()) as { paymentId: string };
-  const txn = await waitFor(async () => {
-    const body = (await (await api(`/api/transactions/${paid.paymentId}`)).json()) as { status?: string; net?: number };
-    return body.status === 'completed' ? body : undefined;
-  }, { timeoutMs: 30_000, what: 'the demo payment completed' });
+  const paid = (await (
+    await fetch(`http://127.0.0.1:${ports.simulator}/_sim/payment-codes/${paymentCode.id}/pay`, { method: 'POST' })
+  ).json()) as { paymentId: string };
+  const txn = await waitFor(
+    async () => {
+      const body = (await (await api(`/api/transactions/${paid.paymentId}`)).json()) as { status?: string; net?: number };
+      return body.status === 'completed' ? body : undefined;
+    },
+    { timeoutMs: 30_000, what: 'the demo payment completed' },
+  );
   expect(((await (await api(`/api/tickets/${ticket.id}`)).json()) as { status: string }).status).toBe('issued');
-  const ledger = (await (await fetch(`http://127.0.0.1:${ports.simulator}/_sim/ledger`)).json()) as { transfers: Array<{ metadata: { transactionId: string }; amount: { value: number } }> };
-  expect(ledger.transfers.filter((transfer) => transfer.metadata.transactionId === paid.paymentId).map((transfer) => transfer.amount.value)).toEqual([txn.net]);
+  const ledger = (await (await fetch(`http://127.0.0.1:${ports.simulator}/_sim/ledger`)).json()) as {
+    transfers: Array<{ metadata: { transactionId: string }; amount: { value: number } }>;
+  };
+  expect(
+    ledger.transfers.filter((transfer) => transfer.metadata.transactionId === paid.paymentId).map((transfer) => transfer.amount.value),
+  ).toEqual([txn.net]);
 
   expect(await stopWithCtrlC(first)).toBe(0);
   expect(first.output()).toContain('stopped.');
@@ -118,7 +141,10 @@ it('brings everything up, serves the README example, stops on Ctrl-C, and keeps 
       // Found at all proves the state survived; the workflow may still have been handing its
       // last audit events over when Ctrl-C came, and finishes on the restarted worker.
       const handle = client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
-      await waitFor(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), { timeoutMs: 30_000, what: 'the workflow completed after the restart' });
+      await waitFor(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'the workflow completed after the restart',
+      });
     } finally {
       await connection.close();
     }

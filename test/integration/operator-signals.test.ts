@@ -26,18 +26,26 @@ afterEach(() => {
 const handleOf = (transactionId: string) => stack.client.workflow.getHandle(workflowIdForTransaction(transactionId));
 
 async function stage(transactionId: string, expected: string, reason?: string) {
-  return waitFor(async () => {
-    const view = await handleOf(transactionId).query(statusQuery);
-    return view.stage === expected && (reason === undefined || view.reason === reason) ? view : undefined;
-  }, { timeoutMs: 30_000, what: `${transactionId} at ${expected}${reason ? `/${reason}` : ''}` });
+  return waitFor(
+    async () => {
+      const view = await handleOf(transactionId).query(statusQuery);
+      return view.stage === expected && (reason === undefined || view.reason === reason) ? view : undefined;
+    },
+    { timeoutMs: 30_000, what: `${transactionId} at ${expected}${reason ? `/${reason}` : ''}` },
+  );
 }
 
 /** The audit trail is written by the batcher, a moment after the workflow recorded it. */
 async function auditedOperatorEvents(transactionId: string, atLeast: number) {
-  return waitFor(async () => {
-    const events = (await listAuditTrail(stack.db, 'transaction', transactionId)).filter((event) => event.action.startsWith('operator_'));
-    return events.length >= atLeast ? events.map((event) => ({ action: event.action, actor: event.actor, outcome: (event.after as { outcome: string }).outcome })) : undefined;
-  }, { what: `${atLeast} operator events audited for ${transactionId}` });
+  return waitFor(
+    async () => {
+      const events = (await listAuditTrail(stack.db, 'transaction', transactionId)).filter((event) => event.action.startsWith('operator_'));
+      return events.length >= atLeast
+        ? events.map((event) => ({ action: event.action, actor: event.actor, outcome: (event.after as { outcome: string }).outcome }))
+        : undefined;
+    },
+    { what: `${atLeast} operator events audited for ${transactionId}` },
+  );
 }
 
 async function ticketStatus(ticketId: string): Promise<string> {
@@ -52,7 +60,10 @@ it('retryTransfer twice: the transfer is retried once, the second is answered as
   stack.simulator.faults.reset();
 
   const handle = handleOf(paid.paymentId);
-  await Promise.all([handle.signal(retryTransferSignal, { operator: 'ada', note: 'first' }), handle.signal(retryTransferSignal, { operator: 'ben', note: 'second' })]);
+  await Promise.all([
+    handle.signal(retryTransferSignal, { operator: 'ada', note: 'first' }),
+    handle.signal(retryTransferSignal, { operator: 'ben', note: 'second' }),
+  ]);
   await handle.result();
 
   const { decisions } = await handle.query(statusQuery);
@@ -102,13 +113,18 @@ it('retryTransfer before the payment is applied is ignored; a cancel sent twice 
 
   expect((await handle.describe()).status.name).toBe('CANCELLED');
   const { decisions } = await handle.query(statusQuery);
-  expect(decisions).toEqual([expect.objectContaining({ kind: 'retryTransfer', outcome: expect.stringMatching(/^ignored: no transfer to retry/) })]);
+  expect(decisions).toEqual([
+    expect.objectContaining({ kind: 'retryTransfer', outcome: expect.stringMatching(/^ignored: no transfer to retry/) }),
+  ]);
   expect(await ticketStatus(reservation.ticketId)).toBe('cancelled');
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(0);
-  const trail = await waitFor(async () => {
-    const events = await listAuditTrail(stack.db, 'transaction', paid.paymentId);
-    return events.some((event) => event.action === 'cancelled') ? events : undefined;
-  }, { what: 'the cancellation audited' });
+  const trail = await waitFor(
+    async () => {
+      const events = await listAuditTrail(stack.db, 'transaction', paid.paymentId);
+      return events.some((event) => event.action === 'cancelled') ? events : undefined;
+    },
+    { what: 'the cancellation audited' },
+  );
   expect(trail.filter((event) => event.action === 'cancelled')).toEqual([expect.objectContaining({ actor: 'ada' })]);
 });
 
@@ -126,7 +142,9 @@ it('cancel after the transaction completed is refused, audited, and leaves the t
 
   expect(await ticketStatus(reservation.ticketId)).toBe('issued');
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);
-  expect(await auditedOperatorEvents(paid.paymentId, 1)).toEqual([{ action: 'operator_cancel', actor: 'kadie', outcome: expect.stringMatching(/^ignored: already completed/) }]);
+  expect(await auditedOperatorEvents(paid.paymentId, 1)).toEqual([
+    { action: 'operator_cancel', actor: 'kadie', outcome: expect.stringMatching(/^ignored: already completed/) },
+  ]);
 
   const shown = await runOps(stack, ['show', paid.paymentId]);
   expect(shown.code).toBe(0);
@@ -146,10 +164,13 @@ it('malformed resolve and retryTransfer payloads are answered as invalid and dec
   await handle.signal('retryTransfer', null);
   await handle.signal('transferUpdate', null);
 
-  const view = await waitFor(async () => {
-    const current = await handle.query(statusQuery);
-    return current.decisions.length === 5 ? current : undefined;
-  }, { what: 'five answered signals' });
+  const view = await waitFor(
+    async () => {
+      const current = await handle.query(statusQuery);
+      return current.decisions.length === 5 ? current : undefined;
+    },
+    { what: 'five answered signals' },
+  );
   expect(view.decisions.map((entry) => entry.outcome)).toEqual([
     'ignored: invalid resolve: decision must be "accept" or "reject", got "approve"',
     'ignored: invalid resolve: operator must name who decided',

@@ -24,20 +24,27 @@ it('marks a transaction stalled, refuses to cancel it, and `retryTransfer` asks 
   const paid = await stack.simulator.pay(reservation.paymentCodeId);
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
 
-  const stalled = await waitFor(async () => {
-    const view = await handle.query(statusQuery);
-    return view.reason === 'stalled' ? view : undefined;
-  }, { timeoutMs: 20_000, what: 'stalled' });
+  const stalled = await waitFor(
+    async () => {
+      const view = await handle.query(statusQuery);
+      return view.reason === 'stalled' ? view : undefined;
+    },
+    { timeoutMs: 20_000, what: 'stalled' },
+  );
   expect(stalled).toMatchObject({ status: 'needs_attention', stage: 'awaiting_transfer', transfer: { status: 'pending' } });
-  await waitFor(async () => {
-    for await (const execution of stack.client.workflow.list({ query: `AttentionReason = "stalled" AND TransactionStatus = "needs_attention"` })) {
-      if (execution.workflowId === handle.workflowId) return true;
-    }
-    return undefined;
-  }, { what: 'stalled in visibility' });
+  await waitFor(
+    async () => {
+      for await (const execution of stack.client.workflow.list({
+        query: `AttentionReason = "stalled" AND TransactionStatus = "needs_attention"`,
+      })) {
+        if (execution.workflowId === handle.workflowId) return true;
+      }
+      return undefined;
+    },
+    { what: 'stalled in visibility' },
+  );
   // MoniMe settled it long ago; only no webhook came.
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)[0].status).toBe('completed');
-
 
   // The money has moved (we just do not know it yet): cancel is refused, with the reason.
   const refused = await runOps(stack, ['cancel', paid.paymentId, '--reason', 'looks stuck', '--operator', 'kadie', '--json']);
@@ -49,7 +56,9 @@ it('marks a transaction stalled, refuses to cancel it, and `retryTransfer` asks 
   expect(again.stderr).toMatch(/a cancel was already refused .*resolve --reject/);
 
   await handle.signal(retryTransferSignal, { operator: 'ops', note: 'check with MoniMe' });
-  await waitFor(async () => ((await handle.query(statusQuery)).status === 'completed' ? true : undefined), { what: 'completed after the poll' });
+  await waitFor(async () => ((await handle.query(statusQuery)).status === 'completed' ? true : undefined), {
+    what: 'completed after the poll',
+  });
   const txn = (await (await stack.api(`/api/transactions/${paid.paymentId}`)).json()) as { status: string; transfer: { status: string } };
   expect(txn).toMatchObject({ status: 'completed', transfer: { status: 'completed' } });
   expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);

@@ -25,10 +25,13 @@ async function transaction(id: string) {
 }
 
 async function settled(id: string, status: string, reason?: string) {
-  return waitFor(async () => {
-    const txn = await transaction(id);
-    return txn?.status === status && (reason === undefined || txn.attentionReason === reason) ? txn : undefined;
-  }, { timeoutMs: 30_000, what: `transaction ${id} ${status}${reason ? `/${reason}` : ''}` });
+  return waitFor(
+    async () => {
+      const txn = await transaction(id);
+      return txn?.status === status && (reason === undefined || txn.attentionReason === reason) ? txn : undefined;
+    },
+    { timeoutMs: 30_000, what: `transaction ${id} ${status}${reason ? `/${reason}` : ''}` },
+  );
 }
 
 async function ticketStatus(ticketId: string): Promise<string> {
@@ -37,10 +40,13 @@ async function ticketStatus(ticketId: string): Promise<string> {
 
 /** Visibility is eventually consistent: wait until the workflow shows up in a query. */
 async function visible(query: string, workflowId: string) {
-  await waitFor(async () => {
-    for await (const execution of stack.client.workflow.list({ query })) if (execution.workflowId === workflowId) return true;
-    return undefined;
-  }, { timeoutMs: 20_000, what: `${workflowId} in "${query}"` });
+  await waitFor(
+    async () => {
+      for await (const execution of stack.client.workflow.list({ query })) if (execution.workflowId === workflowId) return true;
+      return undefined;
+    },
+    { timeoutMs: 20_000, what: `${workflowId} in "${query}"` },
+  );
 }
 
 describe('an amount mismatch', () => {
@@ -48,11 +54,16 @@ describe('an amount mismatch', () => {
     const reservation = await reserveTicket(stack, { commissionBps: 1_000, priceMinor: 5_000 });
     const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 4_500 } });
     await settled(paid.paymentId, 'needs_attention', 'amount_mismatch');
-    await visible(`TransactionStatus = "needs_attention" AND CompanyId = "${reservation.companyId}"`, workflowIdForTransaction(paid.paymentId));
+    await visible(
+      `TransactionStatus = "needs_attention" AND CompanyId = "${reservation.companyId}"`,
+      workflowIdForTransaction(paid.paymentId),
+    );
 
     const stuck = await runOps(stack, ['stuck', '--company', reservation.companyId, '--json']);
     expect(stuck.code).toBe(0);
-    expect(JSON.parse(stuck.stdout)).toEqual([expect.objectContaining({ transaction: paid.paymentId, reason: 'amount_mismatch', company: reservation.companyId, amount: 4_500 })]);
+    expect(JSON.parse(stuck.stdout)).toEqual([
+      expect.objectContaining({ transaction: paid.paymentId, reason: 'amount_mismatch', company: reservation.companyId, amount: 4_500 }),
+    ]);
     const human = await runOps(stack, ['stuck', '--reason', 'amount_mismatch']);
     expect(human.stdout).toContain(paid.paymentId);
     // What the operator weighs: what was paid against what the ticket costs.
@@ -60,7 +71,15 @@ describe('an amount mismatch', () => {
     expect(before.stdout).toMatch(/paid 4500 SLE\s+expected 5000 SLE/);
     expect(before.stdout).toContain(`ticket ${reservation.ticketId}   company ${reservation.companyId}`);
 
-    const resolved = await runOps(stack, ['resolve', paid.paymentId, '--accept', '--note', 'agent confirmed short payment', '--operator', 'fatmata']);
+    const resolved = await runOps(stack, [
+      'resolve',
+      paid.paymentId,
+      '--accept',
+      '--note',
+      'agent confirmed short payment',
+      '--operator',
+      'fatmata',
+    ]);
     expect(resolved.code).toBe(0);
     const txn = await settled(paid.paymentId, 'completed');
     expect(txn).toMatchObject({ commission: 450, net: 4_050 });
@@ -69,11 +88,16 @@ describe('an amount mismatch', () => {
     expect(transfers.map((transfer) => transfer.amount.value)).toEqual([4_050]);
 
     // The trail reaches the table by the batcher's flush, a moment after the status row.
-    const view = await waitFor(async () => {
-      const shown = JSON.parse((await runOps(stack, ['show', paid.paymentId, '--json'])).stdout);
-      return shown.audit.some((event: { action: string }) => event.action === 'completed') ? shown : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500, what: 'the completed event in `show`' });
-    expect(view.workflow.decisions).toEqual([expect.objectContaining({ kind: 'resolve', decision: 'accept', operator: 'fatmata', outcome: expect.stringMatching(/^accepted/) })]);
+    const view = await waitFor(
+      async () => {
+        const shown = JSON.parse((await runOps(stack, ['show', paid.paymentId, '--json'])).stdout);
+        return shown.audit.some((event: { action: string }) => event.action === 'completed') ? shown : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, what: 'the completed event in `show`' },
+    );
+    expect(view.workflow.decisions).toEqual([
+      expect.objectContaining({ kind: 'resolve', decision: 'accept', operator: 'fatmata', outcome: expect.stringMatching(/^accepted/) }),
+    ]);
     expect(view.audit.map((event: { action: string }) => event.action)).toEqual(
       expect.arrayContaining(['received', 'needs_attention', 'operator_resolve', 'transfer_completed', 'completed']),
     );
@@ -101,7 +125,9 @@ describe('an amount mismatch', () => {
     const reservation = await reserveTicket(stack, { commissionBps: 500, priceMinor: 2_000 });
     const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 20 } });
     await settled(paid.paymentId, 'needs_attention', 'amount_mismatch');
-    expect((await runOps(stack, ['resolve', paid.paymentId, '--reject', '--note', 'refund the customer', '--operator', 'abu'])).code).toBe(0);
+    expect((await runOps(stack, ['resolve', paid.paymentId, '--reject', '--note', 'refund the customer', '--operator', 'abu'])).code).toBe(
+      0,
+    );
     const txn = await settled(paid.paymentId, 'cancelled');
     expect(txn.resolution).toMatchObject({ decision: 'reject', refundDue: true, operator: 'abu' });
     expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(0);
@@ -137,10 +163,15 @@ describe('cancel', () => {
     expect(await ticketStatus(reservation.ticketId)).toBe('cancelled');
     expect((await stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId)).describe()).status.name).toBe('CANCELLED');
     expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(0);
-    const trail = await waitFor(async () => {
-      const body = (await (await stack.api(`/api/transactions/${paid.paymentId}/audit`)).json()) as { events: Array<{ action: string; actor: string }> };
-      return body.events.some((event) => event.action === 'cancelled') ? body.events : undefined;
-    }, { what: 'cancellation in the audit trail' });
+    const trail = await waitFor(
+      async () => {
+        const body = (await (await stack.api(`/api/transactions/${paid.paymentId}/audit`)).json()) as {
+          events: Array<{ action: string; actor: string }>;
+        };
+        return body.events.some((event) => event.action === 'cancelled') ? body.events : undefined;
+      },
+      { what: 'cancellation in the audit trail' },
+    );
     expect(trail.find((event) => event.action === 'cancelled')?.actor).toBe('kadie');
   });
 
@@ -149,14 +180,20 @@ describe('cancel', () => {
     stack.simulator.faults.set({ pendingTransfers: true, pendingSettleMs: 60_000 });
     const paid = await stack.simulator.pay(reservation.paymentCodeId);
     const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
-    await waitFor(async () => ((await handle.query(statusQuery)).stage === 'awaiting_transfer' ? true : undefined), { what: 'awaiting_transfer' });
+    await waitFor(async () => ((await handle.query(statusQuery)).stage === 'awaiting_transfer' ? true : undefined), {
+      what: 'awaiting_transfer',
+    });
 
     const refused = await runOps(stack, ['cancel', paid.paymentId, '--reason', 'customer asked', '--json']);
     expect(refused.code).toBe(3);
     expect(JSON.parse(refused.stdout)).toMatchObject({ cancelled: false, refusedReason: expect.stringMatching(/transfer/) });
 
     const [transfer] = stack.simulator.ledger.transfersForTransaction(paid.paymentId);
-    await fetch(`${stack.simulator.url}/_sim/internal-transfers/${transfer.id}/settle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"outcome":"completed"}' });
+    await fetch(`${stack.simulator.url}/_sim/internal-transfers/${transfer.id}/settle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"outcome":"completed"}',
+    });
     await settled(paid.paymentId, 'completed');
     expect(await ticketStatus(reservation.ticketId)).toBe('issued');
     expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(1);

@@ -24,10 +24,13 @@ async function transaction(id: string) {
 }
 
 async function settledTransaction(id: string, status: string) {
-  return waitFor(async () => {
-    const txn = await transaction(id);
-    return txn?.status === status ? txn : undefined;
-  }, { timeoutMs: 30_000, what: `transaction ${id} ${status}` });
+  return waitFor(
+    async () => {
+      const txn = await transaction(id);
+      return txn?.status === status ? txn : undefined;
+    },
+    { timeoutMs: 30_000, what: `transaction ${id} ${status}` },
+  );
 }
 
 async function workflowsFor(paymentId: string): Promise<number> {
@@ -74,13 +77,22 @@ describe('a paid reservation', () => {
     expect(transfers).toHaveLength(1);
     expect(transfers[0]).toMatchObject({ amount: { currency: 'SLE', value: 9_750 } });
     expect(transfers[0].destination).toBe(reservation.financialAccountId);
-    const rows = await stack.db.query('SELECT count(*)::int AS n, min(amount_minor)::int AS amount FROM commission_transfers WHERE transaction_id = $1', [paymentId]);
+    const rows = await stack.db.query(
+      'SELECT count(*)::int AS n, min(amount_minor)::int AS amount FROM commission_transfers WHERE transaction_id = $1',
+      [paymentId],
+    );
     expect(rows.rows[0]).toEqual({ n: 1, amount: 9_750 });
   });
 
   it('a second workflow for the same payment (as after Temporal forgot the first) moves no money and writes no second trail', async () => {
     await settledTransaction(paymentId, 'completed');
-    await waitFor(async () => ((await stack.db.query('SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1', [paymentId])).rows[0].n === 5 ? true : undefined), { what: 'the first trail written' });
+    await waitFor(
+      async () =>
+        (await stack.db.query('SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1', [paymentId])).rows[0].n === 5
+          ? true
+          : undefined,
+      { what: 'the first trail written' },
+    );
     const key = transferIdempotencyKey(paymentId);
     expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
     const input: ProcessTransactionInput = {
@@ -91,7 +103,11 @@ describe('a paid reservation', () => {
       paidAt: new Date().toISOString(),
       settings: transactionSettings(stack.config),
     };
-    const again = await stack.client.workflow.execute('processTransaction', { workflowId: `transaction-${paymentId}-again`, taskQueue: stack.config.temporal.taskQueue, args: [input] });
+    const again = await stack.client.workflow.execute('processTransaction', {
+      workflowId: `transaction-${paymentId}-again`,
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [input],
+    });
     expect(again).toMatchObject({ status: 'completed', net: 9_750 });
     expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
     expect(stack.simulator.ledger.transfersForTransaction(paymentId)).toHaveLength(1);
@@ -100,11 +116,14 @@ describe('a paid reservation', () => {
   });
 
   it('leaves an audit trail in order', async () => {
-    const trail = await waitFor(async () => {
-      const response = await stack.api(`/api/transactions/${paymentId}/audit`);
-      const body = (await response.json()) as { events: Array<{ action: string; sequence: number }> };
-      return body.events.some((event) => event.action === 'completed') ? body.events : undefined;
-    }, { timeoutMs: 30_000, what: 'audit trail up to completed' });
+    const trail = await waitFor(
+      async () => {
+        const response = await stack.api(`/api/transactions/${paymentId}/audit`);
+        const body = (await response.json()) as { events: Array<{ action: string; sequence: number }> };
+        return body.events.some((event) => event.action === 'completed') ? body.events : undefined;
+      },
+      { timeoutMs: 30_000, what: 'audit trail up to completed' },
+    );
     expect(trail.map((event) => event.action)).toEqual(['received', 'applied', 'transfer_requested', 'transfer_completed', 'completed']);
     const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1`, [paymentId]);
     expect(rows[0].n).toBe(5);
@@ -117,7 +136,13 @@ describe('the same payment delivered again and again', () => {
     const first = await stack.simulator.pay(reservation.paymentCodeId, { deliver: false });
 
     const deliveries = await Promise.all(Array.from({ length: 20 }, () => postWebhook(stack, first.rawBody)));
-    const sameEventAgain = await postWebhook(stack, JSON.stringify({ ...first.envelope, event: { ...(first.envelope as { event: Record<string, unknown> }).event, id: 'evt-redelivered-under-new-id' } }));
+    const sameEventAgain = await postWebhook(
+      stack,
+      JSON.stringify({
+        ...first.envelope,
+        event: { ...(first.envelope as { event: Record<string, unknown> }).event, id: 'evt-redelivered-under-new-id' },
+      }),
+    );
 
     const answers = [...deliveries, sameEventAgain];
     for (const answer of answers) expect(answer.status).toBe(200);
@@ -146,7 +171,10 @@ describe('webhooks that must not be believed', () => {
     const badSignature = await postWebhook(stack, paid.rawBody, { signature: signMonimeWebhook('not-the-secret', paid.rawBody, now) });
     const stale = await postWebhook(stack, paid.rawBody, { timestamp: now - 301 });
     const notJson = await postWebhook(stack, '{"apiVersion": "caph.2025-08-23", "event": ');
-    const invalidEnvelope = await postWebhook(stack, JSON.stringify({ apiVersion: 'caph.2025-08-23', event: { id: 'evt-1', name: 'payment_code.completed' }, data: {} }));
+    const invalidEnvelope = await postWebhook(
+      stack,
+      JSON.stringify({ apiVersion: 'caph.2025-08-23', event: { id: 'evt-1', name: 'payment_code.completed' }, data: {} }),
+    );
 
     expect([badSignature.status, stale.status, notJson.status, invalidEnvelope.status]).toEqual([401, 401, 400, 400]);
     expect(String((invalidEnvelope.body as { error: string }).error)).toMatch(/event\.timestamp|object|data/);
@@ -161,10 +189,13 @@ describe('payments that cannot be applied', () => {
     expect(txn.attentionReason).toBe(reason);
     expect(txn.transfer).toBeNull();
     const description = await stack.client.workflow.getHandle(`transaction-${paymentId}`).describe();
-    await waitFor(async () => {
-      const fresh = await stack.client.workflow.getHandle(`transaction-${paymentId}`).describe();
-      return fresh.searchAttributes.TransactionStatus?.[0] === 'needs_attention' ? true : undefined;
-    }, { timeoutMs: 10_000, what: 'TransactionStatus search attribute' });
+    await waitFor(
+      async () => {
+        const fresh = await stack.client.workflow.getHandle(`transaction-${paymentId}`).describe();
+        return fresh.searchAttributes.TransactionStatus?.[0] === 'needs_attention' ? true : undefined;
+      },
+      { timeoutMs: 10_000, what: 'TransactionStatus search attribute' },
+    );
     expect(description.status.name).toBe('RUNNING');
     expect(stack.simulator.ledger.transfersForTransaction(paymentId)).toHaveLength(0);
   }
@@ -174,7 +205,10 @@ describe('payments that cannot be applied', () => {
     const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 1_999 } });
     expect(paid.status).toBe(200);
     await expectParked(paid.paymentId, 'amount_mismatch');
-    expect(await transaction(paid.paymentId)).toMatchObject({ amount: { currency: 'SLE', value: 1_999 }, expectedAmount: { currency: 'SLE', value: 2_000 } });
+    expect(await transaction(paid.paymentId)).toMatchObject({
+      amount: { currency: 'SLE', value: 1_999 },
+      expectedAmount: { currency: 'SLE', value: 2_000 },
+    });
     const view = await stack.client.workflow.getHandle(`transaction-${paid.paymentId}`).query('status');
     expect(view).toMatchObject({ amount: { value: 1_999 }, expectedAmount: { currency: 'SLE', value: 2_000 } });
     const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
@@ -191,10 +225,13 @@ describe('payments that cannot be applied', () => {
     const reservation = await reserveTicket(stack, { commissionBps: 500, priceMinor: 3_000 });
     const expired = await stack.simulator.expire(reservation.paymentCodeId);
     expect(expired.status).toBe(200);
-    await waitFor(async () => {
-      const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
-      return ticket.status === 'expired' ? ticket : undefined;
-    }, { timeoutMs: 20_000, what: 'ticket expired' });
+    await waitFor(
+      async () => {
+        const ticket = (await (await stack.api(`/api/tickets/${reservation.ticketId}`)).json()) as { status: string };
+        return ticket.status === 'expired' ? ticket : undefined;
+      },
+      { timeoutMs: 20_000, what: 'ticket expired' },
+    );
     const { rows } = await stack.db.query('SELECT status FROM payment_codes WHERE id = $1', [reservation.paymentCodeId]);
     expect(rows[0].status).toBe('expired');
 
@@ -237,7 +274,13 @@ describe('the moments around the database', () => {
       expect(paid.body).toMatchObject({ status: 'accepted' });
       const early = await stack.api(`/api/transactions/${paid.paymentId}`);
       expect(early.status).toBe(200);
-      expect(await early.json()).toMatchObject({ id: paid.paymentId, status: 'processing', amount: { currency: 'SLE', value: 2_500 }, transfer: null, workflowId: `transaction-${paid.paymentId}` });
+      expect(await early.json()).toMatchObject({
+        id: paid.paymentId,
+        status: 'processing',
+        amount: { currency: 'SLE', value: 2_500 },
+        transfer: null,
+        workflowId: `transaction-${paid.paymentId}`,
+      });
       await holder.query('COMMIT');
       const done = await settledTransaction(paid.paymentId, 'completed');
       expect(done).toMatchObject({ commission: 25, net: 2_475 });

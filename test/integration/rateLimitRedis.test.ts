@@ -29,7 +29,8 @@ it('counts rejected requests across instances in Redis, and never limits valid c
   const sameDb = createRejectionLimiter({ redisUrl: REDIS_URL, max: 10, durationMs: 60_000 });
   const shared = [await instance(sameDb), await instance(sameDb)];
   try {
-    const probe = (url: string, token: string) => fetch(url, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
+    const probe = (url: string, token: string) =>
+      fetch(url, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
     const wrong = `wrong-${randomUUID()}`;
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push(await probe(shared[i % 2].url, wrong));

@@ -53,15 +53,33 @@ async function row(transactionId: string) {
   return rows[0] as { status: string; attention_reason: string | null } | undefined;
 }
 const rowWith = (transactionId: string, status: string) =>
-  waitFor(async () => ((await row(transactionId))?.status === status ? true : undefined), { timeoutMs: 60_000, what: `${transactionId} ${status}` });
+  waitFor(async () => ((await row(transactionId))?.status === status ? true : undefined), {
+    timeoutMs: 60_000,
+    what: `${transactionId} ${status}`,
+  });
 
 /** As Temporal's retention does once the run is closed. */
 async function forgetRun(transactionId: string): Promise<void> {
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(transactionId));
   await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), { what: 'first run closed' });
   const { runId } = await handle.describe();
-  await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.temporal.namespace, workflowExecution: { workflowId: handle.workflowId, runId } });
-  await waitFor(async () => handle.describe().then((d) => { throw new Error('still there: ' + d.status.name); }, (error) => { if (error instanceof WorkflowNotFoundError) return true; throw error; }), { timeoutMs: 60_000, what: 'run deleted' });
+  await stack.client.workflowService.deleteWorkflowExecution({
+    namespace: stack.config.temporal.namespace,
+    workflowExecution: { workflowId: handle.workflowId, runId },
+  });
+  await waitFor(
+    async () =>
+      handle.describe().then(
+        (d) => {
+          throw new Error('still there: ' + d.status.name);
+        },
+        (error) => {
+          if (error instanceof WorkflowNotFoundError) return true;
+          throw error;
+        },
+      ),
+    { timeoutMs: 60_000, what: 'run deleted' },
+  );
 }
 
 /** MoniMe delivers the same payment again; the pre-check cannot ask the database. */
@@ -69,17 +87,23 @@ async function redeliverBlind(rawBody: string, transactionId: string) {
   const answer = await postWebhook(stack, rawBody, { apiUrl: blindApiUrl });
   expect(answer).toMatchObject({ status: 200, body: { status: 'accepted' } });
   const second = stack.client.workflow.getHandle(workflowIdForTransaction(transactionId));
-  await waitFor(async () => ((await second.describe()).status.name !== 'RUNNING' ? true : undefined), { timeoutMs: 60_000, what: 'second run closed' });
+  await waitFor(async () => ((await second.describe()).status.name !== 'RUNNING' ? true : undefined), {
+    timeoutMs: 60_000,
+    what: 'second run closed',
+  });
   return second;
 }
 
-const actions = async (transactionId: string) => (await listAuditTrail(stack.db, 'transaction', transactionId)).map((event) => event.action);
+const actions = async (transactionId: string) =>
+  (await listAuditTrail(stack.db, 'transaction', transactionId)).map((event) => event.action);
 
 it('a transaction cancelled before its transfer is not paid out by a second run', async () => {
   const reservation = await reserveTicket(stack, { commissionBps: 500, priceMinor: 10_000 });
   const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 9_000 } });
   await rowWith(paid.paymentId, 'needs_attention');
-  await stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId)).signal(resolveSignal, { decision: 'reject', note: 'refund', operator: 'ops' });
+  await stack.client.workflow
+    .getHandle(workflowIdForTransaction(paid.paymentId))
+    .signal(resolveSignal, { decision: 'reject', note: 'refund', operator: 'ops' });
   await rowWith(paid.paymentId, 'cancelled');
   await forgetRun(paid.paymentId);
 
@@ -88,7 +112,9 @@ it('a transaction cancelled before its transfer is not paid out by a second run'
   expect(await row(paid.paymentId)).toMatchObject({ status: 'cancelled' });
   expect(stack.simulator.ledger.postsByIdempotencyKey(transferIdempotencyKey(paid.paymentId, 0))).toBe(0);
   expect(stack.simulator.ledger.totalMovedTo(reservation.financialAccountId)).toBe(0);
-  await waitFor(async () => ((await actions(paid.paymentId)).includes('found_settled') ? true : undefined), { what: 'found_settled audited' });
+  await waitFor(async () => ((await actions(paid.paymentId)).includes('found_settled') ? true : undefined), {
+    what: 'found_settled audited',
+  });
 });
 
 it('a transaction completed in transfer round 1 is not asked of MoniMe again under the round-0 key', async () => {
@@ -97,7 +123,9 @@ it('a transaction completed in transfer round 1 is not asked of MoniMe again und
   const paid = await stack.simulator.pay(reservation.paymentCodeId);
   await rowWith(paid.paymentId, 'needs_attention');
   stack.simulator.faults.reset();
-  await stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId)).signal(retryTransferSignal, { operator: 'ops', note: 'MoniMe fixed' });
+  await stack.client.workflow
+    .getHandle(workflowIdForTransaction(paid.paymentId))
+    .signal(retryTransferSignal, { operator: 'ops', note: 'MoniMe fixed' });
   await rowWith(paid.paymentId, 'completed');
   const postsBefore = stack.simulator.ledger.totalPosts();
   await forgetRun(paid.paymentId);
@@ -107,7 +135,9 @@ it('a transaction completed in transfer round 1 is not asked of MoniMe again und
   expect(stack.simulator.ledger.totalPosts()).toBe(postsBefore);
   expect(await row(paid.paymentId)).toMatchObject({ status: 'completed', attention_reason: null });
   expect(stack.simulator.ledger.totalMovedTo(reservation.financialAccountId)).toBe(9_500);
-  await waitFor(async () => ((await actions(paid.paymentId)).includes('found_settled') ? true : undefined), { what: 'found_settled audited' });
+  await waitFor(async () => ((await actions(paid.paymentId)).includes('found_settled') ? true : undefined), {
+    what: 'found_settled audited',
+  });
 });
 
 it('a late status write never moves a transaction backwards', async () => {

@@ -10,17 +10,32 @@ import { startStack } from '../support/harness';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
-  simulator = await startSimulator({ port: 0, accessToken: DEV_MONIME_ACCESS_TOKEN, spaceId: DEV_MONIME_SPACE_ID, platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID, webhookSecret: DEV_WEBHOOK_SECRET, faults: { latencyMs: 5 }, production: false });
+  simulator = await startSimulator({
+    port: 0,
+    accessToken: DEV_MONIME_ACCESS_TOKEN,
+    spaceId: DEV_MONIME_SPACE_ID,
+    platformAccountId: SIMULATOR_PLATFORM_ACCOUNT_ID,
+    webhookSecret: DEV_WEBHOOK_SECRET,
+    faults: { latencyMs: 5 },
+    production: false,
+  });
 });
 afterAll(async () => {
   await simulator?.close();
 });
 
-const admin = (path: string, init: RequestInit = {}) => fetch(`${simulator.url}/_sim${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+const admin = (path: string, init: RequestInit = {}) =>
+  fetch(`${simulator.url}/_sim${path}`, { ...init, headers: { 'content-type': 'application/json' } });
 const transfer = (key: string) =>
   fetch(`${simulator.url}/v1/internal-transfers`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${DEV_MONIME_ACCESS_TOKEN}`, 'monime-space-id': DEV_MONIME_SPACE_ID, 'monime-version': 'caph.2025-08-23', 'content-type': 'application/json', 'idempotency-key': key },
+    headers: {
+      authorization: `Bearer ${DEV_MONIME_ACCESS_TOKEN}`,
+      'monime-space-id': DEV_MONIME_SPACE_ID,
+      'monime-version': 'caph.2025-08-23',
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    },
     body: JSON.stringify({
       amount: { currency: 'SLE', value: 1_000 },
       sourceFinancialAccount: { id: SIMULATOR_PLATFORM_ACCOUNT_ID },
@@ -49,7 +64,11 @@ it('PUT /_sim/faults changes the faults at run time; a wrong setting is a 400 th
   expect((await transfer('admin-test-2')).status).toBe(201);
   expect((await transfer('admin-test-2')).status).toBe(201);
 
-  const ledger = (await (await admin('/ledger')).json()) as { distinctTransfers: number; postsByIdempotencyKey: Record<string, number>; balances: Record<string, number> };
+  const ledger = (await (await admin('/ledger')).json()) as {
+    distinctTransfers: number;
+    postsByIdempotencyKey: Record<string, number>;
+    balances: Record<string, number>;
+  };
   expect(ledger.distinctTransfers).toBe(1);
   expect(ledger.postsByIdempotencyKey).toMatchObject({ 'admin-test-2': 2 });
   expect(ledger.balances['fac-company-admin-test']).toBe(1_000);
@@ -70,7 +89,11 @@ const adminRoutes = (codeId: string): Array<[string, string]> => [
 async function adminStatuses(baseUrl: string, codeId: string): Promise<Record<string, number>> {
   const statuses: Record<string, number> = {};
   for (const [method, path] of adminRoutes(codeId)) {
-    const response = await fetch(`${baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: method === 'GET' ? undefined : '{}',
+    });
     await response.arrayBuffer();
     statuses[`${method} ${path}`] = response.status;
   }
@@ -89,11 +112,17 @@ async function createPaymentCode(baseUrl: string, credentials: { accessToken: st
       'content-type': 'application/json',
       'idempotency-key': key,
     },
-    body: JSON.stringify({ name: 'Freetown to Bo', mode: 'one_time', enable: true, amount: { currency: 'SLE', value: 15_000 }, duration: '30m' }),
+    body: JSON.stringify({
+      name: 'Freetown to Bo',
+      mode: 'one_time',
+      enable: true,
+      amount: { currency: 'SLE', value: 15_000 },
+      duration: '30m',
+    }),
   });
 }
 
-it('a simulator started for production serves no /_sim/* route, and still answers MoniMe\'s /v1 calls', async () => {
+it("a simulator started for production serves no /_sim/* route, and still answers MoniMe's /v1 calls", async () => {
   const production = await startSimulator({
     port: 0,
     accessToken: 'mon_live_4c1f9e2a7b',
@@ -103,7 +132,11 @@ it('a simulator started for production serves no /_sim/* route, and still answer
     production: true,
   });
   try {
-    const created = await createPaymentCode(production.url, { accessToken: 'mon_live_4c1f9e2a7b', spaceId: 'spc-7Qk2ZpW9' }, 'admin-test-production-1');
+    const created = await createPaymentCode(
+      production.url,
+      { accessToken: 'mon_live_4c1f9e2a7b', spaceId: 'spc-7Qk2ZpW9' },
+      'admin-test-production-1',
+    );
     expect(created.status).toBe(201);
     const codeId = ((await created.json()) as { result: { id: string } }).result.id;
     expect(codeId).toMatch(/^pmc-/);
@@ -112,9 +145,16 @@ it('a simulator started for production serves no /_sim/* route, and still answer
     await production.close();
   }
   // Outside production the admin routes are there (the test file's own simulator).
-  const devCode = await createPaymentCode(simulator.url, { accessToken: DEV_MONIME_ACCESS_TOKEN, spaceId: DEV_MONIME_SPACE_ID }, 'admin-test-dev-1');
+  const devCode = await createPaymentCode(
+    simulator.url,
+    { accessToken: DEV_MONIME_ACCESS_TOKEN, spaceId: DEV_MONIME_SPACE_ID },
+    'admin-test-dev-1',
+  );
   const devCodeId = ((await devCode.json()) as { result: { id: string } }).result.id;
-  expect(await adminStatuses(simulator.url, devCodeId)).toMatchObject({ 'GET /_sim/ledger': 200, [`POST /_sim/payment-codes/${devCodeId}/pay`]: 200 });
+  expect(await adminStatuses(simulator.url, devCodeId)).toMatchObject({
+    'GET /_sim/ledger': 200,
+    [`POST /_sim/payment-codes/${devCodeId}/pay`]: 200,
+  });
 });
 
 it('the assembled stack with NODE_ENV=production and no MONIME_BASE_URL runs the simulator without /_sim/*', async () => {

@@ -41,7 +41,9 @@ afterAll(async () => {
 
 it('answers 503 while Temporal is down and accepts the redelivery once it is back', async () => {
   const reservations = await Promise.all([1, 2, 3].map(() => reserveTicket(stack, { commissionBps: 200, priceMinor: 3_000 })));
-  const deliveries = await Promise.all(reservations.map((reservation) => stack.simulator.pay(reservation.paymentCodeId, { deliver: false })));
+  const deliveries = await Promise.all(
+    reservations.map((reservation) => stack.simulator.pay(reservation.paymentCodeId, { deliver: false })),
+  );
 
   await server.stop();
   const started = Date.now();
@@ -55,28 +57,44 @@ it('answers 503 while Temporal is down and accepts the redelivery once it is bac
   const metrics = await (await fetch(`${api.url}/metrics`)).text();
   expect(metrics).toMatch(/fareflow_webhook_requests_total\{outcome="unavailable",status="503",event="payment_code.completed"\} 3/);
   // The warning about each 503 names the request, the event and the workflow it was for.
-  const warnings = api.lines().filter((line) => line.includes('answered 503')).map((line) => JSON.parse(line));
+  const warnings = api
+    .lines()
+    .filter((line) => line.includes('answered 503'))
+    .map((line) => JSON.parse(line));
   expect(warnings.map((line) => line.workflowId).sort()).toEqual(deliveries.map((delivery) => `transaction-${delivery.paymentId}`).sort());
-  for (const line of warnings) expect(line).toMatchObject({ requestId: expect.any(String), eventId: expect.stringMatching(/^evt-/), reason: expect.stringMatching(/Temporal/) });
+  for (const line of warnings)
+    expect(line).toMatchObject({
+      requestId: expect.any(String),
+      eventId: expect.stringMatching(/^evt-/),
+      reason: expect.stringMatching(/Temporal/),
+    });
 
   await startServer();
   // MoniMe redelivers until it gets a 2xx.
   const afterwards = await Promise.all(
     deliveries.map((delivery) =>
-      waitFor(async () => {
-        const answer = await postWebhook(stack, delivery.rawBody, { apiUrl: api.url });
-        return answer.status === 200 ? answer : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 500, what: 'redelivery accepted' }),
+      waitFor(
+        async () => {
+          const answer = await postWebhook(stack, delivery.rawBody, { apiUrl: api.url });
+          return answer.status === 200 ? answer : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: 'redelivery accepted' },
+      ),
     ),
   );
   expect(afterwards.map((answer) => (answer.body as { status: string }).status)).toEqual(['accepted', 'accepted', 'accepted']);
 
   for (const delivery of deliveries) {
-    await waitFor(async () => {
-      const response = await stack.api(`/api/transactions/${delivery.paymentId}`);
-      return response.status === 200 && ((await response.json()) as { status: string }).status === 'completed' ? true : undefined;
-    }, { timeoutMs: 60_000, what: `${delivery.paymentId} completed` });
+    await waitFor(
+      async () => {
+        const response = await stack.api(`/api/transactions/${delivery.paymentId}`);
+        return response.status === 200 && ((await response.json()) as { status: string }).status === 'completed' ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: `${delivery.paymentId} completed` },
+    );
     expect(stack.simulator.ledger.transfersForTransaction(delivery.paymentId)).toHaveLength(1);
   }
-  process.stderr.write(`[temporal down] 3 signed webhooks answered 503 in ${secondsTo503.toFixed(2)} s; after the restart accepted and processed once each\n`);
+  process.stderr.write(
+    `[temporal down] 3 signed webhooks answered 503 in ${secondsTo503.toFixed(2)} s; after the restart accepted and processed once each\n`,
+  );
 }, 240_000);

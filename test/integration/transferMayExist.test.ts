@@ -23,24 +23,32 @@ it('a 401 after a lost answer leaves the payment to the company: reject and canc
   const paid = await stack.simulator.pay(reservation.paymentCodeId);
   const key = transferIdempotencyKey(paid.paymentId, 0);
   // MoniMe applied it; the answer will never reach the first attempt. Then the token is "revoked".
-  await waitFor(() => (stack.simulator.ledger.totalMovedTo(reservation.financialAccountId) === 9_500 ? true : undefined), { what: 'the transfer applied' });
+  await waitFor(() => (stack.simulator.ledger.totalMovedTo(reservation.financialAccountId) === 9_500 ? true : undefined), {
+    what: 'the transfer applied',
+  });
   stack.simulator.faults.reset();
   stack.simulator.faults.set({ rejectCredentials: true });
 
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId));
-  await waitFor(async () => {
-    const view = await handle.query(statusQuery);
-    return view.reason === 'transfer_failed' && view.stage === 'awaiting_operator' ? view : undefined;
-  }, { timeoutMs: 30_000, what: 'transfer_failed after the 401' });
+  await waitFor(
+    async () => {
+      const view = await handle.query(statusQuery);
+      return view.reason === 'transfer_failed' && view.stage === 'awaiting_operator' ? view : undefined;
+    },
+    { timeoutMs: 30_000, what: 'transfer_failed after the 401' },
+  );
   expect((await handle.query(statusQuery)).lastError).toMatch(/401/);
   expect(stack.simulator.ledger.postsByIdempotencyKey(key)).toBe(1);
 
   await handle.signal(resolveSignal, { decision: 'reject', note: 'refund the passenger', operator: 'ada' });
   await handle.cancel();
-  const refused = await waitFor(async () => {
-    const view = await handle.query(statusQuery);
-    return view.decisions.length >= 2 ? view : undefined;
-  }, { what: 'reject and cancel answered' });
+  const refused = await waitFor(
+    async () => {
+      const view = await handle.query(statusQuery);
+      return view.decisions.length >= 2 ? view : undefined;
+    },
+    { what: 'reject and cancel answered' },
+  );
   expect(refused.decisions.map((decision) => decision.outcome)).toEqual([
     'refused: a transfer may have reached MoniMe; retryTransfer first to learn its outcome',
     'refused: a transfer may have reached MoniMe; retryTransfer first to learn its outcome',

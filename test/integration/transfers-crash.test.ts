@@ -26,10 +26,13 @@ it('completes every transfer exactly once across a SIGKILL', async () => {
   const { codes, net } = await reserveMany(stack, 100);
   worker = await startWorkerProcess(stack);
   const paymentIds = await payAll(stack, codes);
-  const atKill = await waitFor(() => {
-    const made = stack.simulator.ledger.distinctTransfers();
-    return made >= 20 ? made : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 20, what: '20 transfers made' });
+  const atKill = await waitFor(
+    () => {
+      const made = stack.simulator.ledger.distinctTransfers();
+      return made >= 20 ? made : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 20, what: '20 transfers made' },
+  );
   await worker.kill();
   worker = await startWorkerProcess(stack);
   await allCompleted(stack, paymentIds, 180_000);
@@ -48,10 +51,13 @@ it('lets a SIGTERMed worker finish the transfers it has in flight: none needs a 
   worker = await startWorkerProcess(stack);
   const paymentIds = await payAll(stack, codes);
   const keys = paymentIds.map((id) => `fareflow-transfer-${id}`);
-  const inFlight = await waitFor(() => {
-    const received = keys.filter((key) => stack.simulator.ledger.postsByIdempotencyKey(key) > 0);
-    return received.length >= 5 ? received : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 20, what: '5 transfer calls under way' });
+  const inFlight = await waitFor(
+    () => {
+      const received = keys.filter((key) => stack.simulator.ledger.postsByIdempotencyKey(key) > 0);
+      return received.length >= 5 ? received : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 20, what: '5 transfer calls under way' },
+  );
   await worker.stop();
   expect(worker.child.exitCode).toBe(0);
 
@@ -62,5 +68,7 @@ it('lets a SIGTERMed worker finish the transfers it has in flight: none needs a 
   const ledger = ledgerTransfers(stack, paymentIds);
   expect(ledger.counts).toEqual(new Array(20).fill(1));
   expect(ledger.total).toBe(20 * net);
-  process.stderr.write(`[worker sigterm] ${inFlight.length} transfer calls in flight at SIGTERM, each finished by that worker with one POST; 20 transfers, once each\n`);
+  process.stderr.write(
+    `[worker sigterm] ${inFlight.length} transfer calls in flight at SIGTERM, each finished by that worker with one POST; 20 transfers, once each\n`,
+  );
 }, 240_000);

@@ -39,5 +39,7 @@ it(`holds ${PER_MINUTE}/minute over ${READY} ready transfers`, async () => {
   const busiest = busiestWindow(times, 60_000);
   expect(busiest).toBeLessThanOrEqual(PER_MINUTE);
   const spanSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
-  process.stderr.write(`[rate limit] ${READY} transfers over ${spanSeconds.toFixed(1)} s; busiest 60 s window: ${busiest} (limit ${PER_MINUTE})\n`);
+  process.stderr.write(
+    `[rate limit] ${READY} transfers over ${spanSeconds.toFixed(1)} s; busiest 60 s window: ${busiest} (limit ${PER_MINUTE})\n`,
+  );
 }, 900_000);

@@ -37,7 +37,9 @@ it('MoniMe down for 20 s while 200 payments arrive: all 200 complete after, one 
   expect(ledger.posts).toBeGreaterThan(200); // they did try during the outage
   const transfers = paymentIds.flatMap((id) => stack.simulator.ledger.transfersForTransaction(id));
   expect(Math.min(...transfers.map((transfer) => transfer.createdAt))).toBeGreaterThanOrEqual(outageStarted + 20_000 - 50);
-  process.stderr.write(`[outage] 200 payments, ${ledger.posts} transfer POSTs, all completed ${Date.now() - outageStarted} ms after the outage began\n`);
+  process.stderr.write(
+    `[outage] 200 payments, ${ledger.posts} transfer POSTs, all completed ${Date.now() - outageStarted} ms after the outage began\n`,
+  );
 }, 240_000);
 
 it('30% of POSTs answer 500 after recording: retries reuse the key, one transfer each', async () => {

@@ -24,22 +24,35 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const rows = (entity: string, count: number) => waitFor(async () => ((await auditRowCount(stack, entity)) >= count ? true : undefined), { timeoutMs: 60_000, what: `${count} rows of ${entity}` });
+const rows = (entity: string, count: number) =>
+  waitFor(async () => ((await auditRowCount(stack, entity)) >= count ? true : undefined), {
+    timeoutMs: 60_000,
+    what: `${count} rows of ${entity}`,
+  });
 
 /** The batcher's first run, once it continued as new. */
 async function firstRun(workflowId: string): Promise<string> {
-  return waitFor(async () => {
-    let first: { runId: string; startTime: Date } | undefined;
-    for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'ContinuedAsNew'` })) {
-      if (!first || execution.startTime < first.startTime) first = execution;
-    }
-    return first?.runId;
-  }, { timeoutMs: 60_000, what: `a run of ${workflowId} continued as new` });
+  return waitFor(
+    async () => {
+      let first: { runId: string; startTime: Date } | undefined;
+      for await (const execution of stack.client.workflow.list({
+        query: `WorkflowId = '${workflowId}' AND ExecutionStatus = 'ContinuedAsNew'`,
+      })) {
+        if (!first || execution.startTime < first.startTime) first = execution;
+      }
+      return first?.runId;
+    },
+    { timeoutMs: 60_000, what: `a run of ${workflowId} continued as new` },
+  );
 }
 
 async function save(name: string, workflowId: string) {
   const runId = await firstRun(workflowId);
-  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, '--run-id', runId, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
+  const json = execFileSync(
+    testCliPath(),
+    ['workflow', 'show', '--workflow-id', workflowId, '--run-id', runId, '--output', 'json', '--address', testTemporalAddress()],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `${name}.json`), json);
 }
@@ -68,10 +81,13 @@ it('records the batcher paths that set events aside and hand over in time', asyn
   await stack.db.query(`ALTER TABLE audit_logs RENAME TO audit_logs_away`);
   try {
     await signalBatcher(stack, away, awayInput, syntheticEvents('recorded-away', 3));
-    await waitFor(async () => {
-      const history = await stack.client.workflow.getHandle(away).fetchHistory();
-      return (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes).length >= 3 ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500, what: 'the batch halved down to one event' });
+    await waitFor(
+      async () => {
+        const history = await stack.client.workflow.getHandle(away).fetchHistory();
+        return (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes).length >= 3 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the batch halved down to one event' },
+    );
   } finally {
     await stack.db.query(`ALTER TABLE audit_logs_away RENAME TO audit_logs`);
   }

@@ -25,19 +25,29 @@ afterAll(async () => {
 });
 
 async function status(paymentId: string, wanted: string) {
-  return waitFor(async () => {
-    const response = await stack.api(`/api/transactions/${paymentId}`);
-    const body = response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
-    return body?.status === wanted ? body : undefined;
-  }, { timeoutMs: 30_000, what: `${paymentId} ${wanted}` });
+  return waitFor(
+    async () => {
+      const response = await stack.api(`/api/transactions/${paymentId}`);
+      const body = response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
+      return body?.status === wanted ? body : undefined;
+    },
+    { timeoutMs: 30_000, what: `${paymentId} ${wanted}` },
+  );
 }
 
 async function save(name: string, workflowId: string, runId?: string) {
   const handle = stack.client.workflow.getHandle(workflowId);
-  await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' || name.startsWith('audit') ? true : undefined), { timeoutMs: 30_000, what: `${workflowId} closed` });
+  await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' || name.startsWith('audit') ? true : undefined), {
+    timeoutMs: 30_000,
+    what: `${workflowId} closed`,
+  });
   // The CLI's JSON is the format Temporal's Web UI downloads and historyFromJSON reads.
   const run = runId ? ['--run-id', runId] : [];
-  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, ...run, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
+  const json = execFileSync(
+    testCliPath(),
+    ['workflow', 'show', '--workflow-id', workflowId, ...run, '--output', 'json', '--address', testTemporalAddress()],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `${name}.json`), json);
 }
@@ -51,7 +61,9 @@ it('records one history per workflow path', async () => {
   const mismatch = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
   const short = await stack.simulator.pay(mismatch.paymentCodeId, { amount: { currency: 'SLE', value: 9_000 } });
   await status(short.paymentId, 'needs_attention');
-  await stack.client.workflow.getHandle(`transaction-${short.paymentId}`).signal(resolveSignal, { decision: 'accept', note: 'customer paid short, agent approved', operator: 'recorder' });
+  await stack.client.workflow
+    .getHandle(`transaction-${short.paymentId}`)
+    .signal(resolveSignal, { decision: 'accept', note: 'customer paid short, agent approved', operator: 'recorder' });
   await status(short.paymentId, 'completed');
   await save('processTransaction-accepted', `transaction-${short.paymentId}`);
 
@@ -60,7 +72,9 @@ it('records one history per workflow path', async () => {
   const rejected = await stack.simulator.pay(failing.paymentCodeId);
   await status(rejected.paymentId, 'needs_attention');
   stack.simulator.faults.reset();
-  await stack.client.workflow.getHandle(`transaction-${rejected.paymentId}`).signal(retryTransferSignal, { operator: 'recorder', note: 'fault cleared' });
+  await stack.client.workflow
+    .getHandle(`transaction-${rejected.paymentId}`)
+    .signal(retryTransferSignal, { operator: 'recorder', note: 'fault cleared' });
   await status(rejected.paymentId, 'completed');
   await save('processTransaction-retried', `transaction-${rejected.paymentId}`);
 
@@ -93,8 +107,12 @@ it('records one history per workflow path', async () => {
   const batcherId = 'audit-batcher-recorded-continue-as-new';
   const input = { shard: 77, batchSize: 10, flushMs: 100, maxEventsPerRun: 30 };
   for (let i = 0; i < 60; i += 5) await signalBatcher(stack, batcherId, input, syntheticEvents('recorded-can', 5, i + 1));
-  await waitFor(async () => ((await auditRowCount(stack, 'recorded-can')) >= 60 ? true : undefined), { timeoutMs: 30_000, what: '60 rows' });
+  await waitFor(async () => ((await auditRowCount(stack, 'recorded-can')) >= 60 ? true : undefined), {
+    timeoutMs: 30_000,
+    what: '60 rows',
+  });
   let firstRun: string | undefined;
-  for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${batcherId}' AND ExecutionStatus = 'ContinuedAsNew'` })) firstRun ??= execution.runId;
+  for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${batcherId}' AND ExecutionStatus = 'ContinuedAsNew'` }))
+    firstRun ??= execution.runId;
   await save('auditBatcher-continued-as-new', batcherId, firstRun);
 });

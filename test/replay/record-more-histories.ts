@@ -27,18 +27,28 @@ afterAll(async () => {
 });
 
 async function view(on: Stack, paymentId: string, wanted: (body: Record<string, unknown>) => boolean) {
-  return waitFor(async () => {
-    const response = await on.api(`/api/transactions/${paymentId}`);
-    const body = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-    return body && wanted(body) ? body : undefined;
-  }, { timeoutMs: 60_000, what: `${paymentId}` });
+  return waitFor(
+    async () => {
+      const response = await on.api(`/api/transactions/${paymentId}`);
+      const body = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      return body && wanted(body) ? body : undefined;
+    },
+    { timeoutMs: 60_000, what: `${paymentId}` },
+  );
 }
 const status = (on: Stack, paymentId: string, wanted: string) => view(on, paymentId, (body) => body.status === wanted);
 
 async function save(on: Stack, name: string, workflowId: string) {
   const handle = on.client.workflow.getHandle(workflowId);
-  await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), { timeoutMs: 60_000, what: `${workflowId} closed` });
-  const json = execFileSync(testCliPath(), ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()], { maxBuffer: 64 * 1024 * 1024 });
+  await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), {
+    timeoutMs: 60_000,
+    what: `${workflowId} closed`,
+  });
+  const json = execFileSync(
+    testCliPath(),
+    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `${name}.json`), json);
 }
@@ -47,7 +57,9 @@ it('records the remaining transaction paths', async () => {
   const mismatch = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
   const short = await stack.simulator.pay(mismatch.paymentCodeId, { amount: { currency: 'SLE', value: 9_000 } });
   await status(stack, short.paymentId, 'needs_attention');
-  await stack.client.workflow.getHandle(`transaction-${short.paymentId}`).signal(resolveSignal, { decision: 'reject', note: 'refund the customer', operator: 'recorder' });
+  await stack.client.workflow
+    .getHandle(`transaction-${short.paymentId}`)
+    .signal(resolveSignal, { decision: 'reject', note: 'refund the customer', operator: 'recorder' });
   await status(stack, short.paymentId, 'cancelled');
   await save(stack, 'processTransaction-rejected', `transaction-${short.paymentId}`);
 
@@ -65,10 +77,16 @@ it('records the remaining transaction paths', async () => {
   stack.simulator.faults.set({ latencyMs: 3_000, scope: 'transfers' });
   const refused = await stack.simulator.pay((await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 })).paymentCodeId);
   const refusedHandle = stack.client.workflow.getHandle(`transaction-${refused.paymentId}`);
-  await waitFor(async () => ((await stack.db.query(`SELECT 1 FROM commission_transfers WHERE transaction_id = $1`, [refused.paymentId])).rowCount ? true : undefined), {
-    timeoutMs: 30_000,
-    what: 'transfer requested',
-  });
+  await waitFor(
+    async () =>
+      (await stack.db.query(`SELECT 1 FROM commission_transfers WHERE transaction_id = $1`, [refused.paymentId])).rowCount
+        ? true
+        : undefined,
+    {
+      timeoutMs: 30_000,
+      what: 'transfer requested',
+    },
+  );
   await refusedHandle.cancel();
   await status(stack, refused.paymentId, 'completed');
   await save(stack, 'processTransaction-cancel-refused', `transaction-${refused.paymentId}`);

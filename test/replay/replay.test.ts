@@ -49,7 +49,9 @@ describe('recorded workflow histories replay on the current code', () => {
   });
 
   it('covers processTransaction before and after its database writes became local activities', () => {
-    const transactions = recorded.filter(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'processTransaction');
+    const transactions = recorded.filter(
+      ({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'processTransaction',
+    );
     const patchedRuns = transactions.filter(({ history }) => patchesOf(history).includes(LOCAL_DB_ACTIVITIES_PATCH));
     expect(patchedRuns.length).toBeGreaterThan(0);
     expect(transactions.length - patchedRuns.length).toBeGreaterThan(0);
@@ -61,17 +63,15 @@ describe('recorded workflow histories replay on the current code', () => {
   });
 
   it('covers releaseReservation before and after reservations had a deadline', () => {
-    const releases = recorded.filter(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'releaseReservation');
+    const releases = recorded.filter(
+      ({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'releaseReservation',
+    );
     const deadlines = releases.filter(({ history }) => patchesOf(history).includes(RESERVATION_DEADLINE_PATCH));
     expect(deadlines.length).toBeGreaterThan(0);
     expect(releases.length - deadlines.length).toBeGreaterThan(0);
   });
 
   it.each(recorded.map((entry) => [entry.workflowId, entry] as const))('%s', async (_name, { workflowId, history }) => {
-    await Worker.runReplayHistory(
-      { workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! } },
-      history,
-      workflowId,
-    );
+    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! } }, history, workflowId);
   });
 });

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Client as PgClient, type Pool } from 'pg';
-import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig, type Config } from '../../config';
+import {
+  DEV_MONIME_ACCESS_TOKEN,
+  DEV_MONIME_SPACE_ID,
+  DEV_WEBHOOK_SECRET,
+  SIMULATOR_PLATFORM_ACCOUNT_ID,
+  loadConfig,
+  type Config,
+} from '../../config';
 import { createLogger } from '../../observability/logger';
 import type { FaultConfig, RunningSimulator } from '../../simulator';
 import { assembleFareflow, type Fareflow } from '../../stack/assemble';
@@ -94,7 +101,11 @@ export async function startStack(
     db: fareflow.db,
     fareflow,
     createCompanyRouteAndTicket: (ticket = {}) =>
-      reserveTicket(stack, { commissionBps: ticket.commissionBps ?? 500, priceMinor: ticket.priceMinor ?? 15_000, currency: ticket.currency }),
+      reserveTicket(stack, {
+        commissionBps: ticket.commissionBps ?? 500,
+        priceMinor: ticket.priceMinor ?? 15_000,
+        currency: ticket.currency,
+      }),
     waitFor,
     stopWorkers: () => fareflow.stopWorkers(),
     startWorkers: () => fareflow.startWorkers(),

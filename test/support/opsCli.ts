@@ -16,7 +16,11 @@ export function runOps(stack: Stack, args: string[]): Promise<OpsRun> {
     execFile(
       path.join(ROOT, 'node_modules', '.bin', 'tsx'),
       ['ops/cli.ts', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', USER: 'test-operator', ...stack.env }, timeout: 60_000 },
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', USER: 'test-operator', ...stack.env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

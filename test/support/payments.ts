@@ -20,7 +20,10 @@ export async function reserveMany(stack: Stack, n: number, opts: { commissionBps
   const first = await reserveTicket(stack, { commissionBps: opts.commissionBps ?? 250, priceMinor: opts.priceMinor ?? 10_000 });
   const codes: string[] = [first.paymentCodeId];
   await inParallel(Array.from({ length: n - 1 }), 16, async () => {
-    const response = await stack.api('/api/tickets', { method: 'POST', body: JSON.stringify({ routeId: first.routeId, passengerName: 'Bulk', passengerPhone: '+23277000000' }) });
+    const response = await stack.api('/api/tickets', {
+      method: 'POST',
+      body: JSON.stringify({ routeId: first.routeId, passengerName: 'Bulk', passengerPhone: '+23277000000' }),
+    });
     codes.push(((await response.json()) as { paymentCode: { id: string } }).paymentCode.id);
   });
   const { net } = splitPayment(opts.priceMinor ?? 10_000, opts.commissionBps ?? 250);
@@ -38,10 +41,15 @@ export async function payAll(stack: Stack, codes: string[]): Promise<string[]> {
 }
 
 export async function allCompleted(stack: Stack, paymentIds: string[], timeoutMs: number): Promise<void> {
-  await waitFor(async () => {
-    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM transactions WHERE id = ANY($1) AND status = 'completed'`, [paymentIds]);
-    return rows[0].n === paymentIds.length ? true : undefined;
-  }, { timeoutMs, intervalMs: 500, what: `${paymentIds.length} transactions completed` });
+  await waitFor(
+    async () => {
+      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM transactions WHERE id = ANY($1) AND status = 'completed'`, [
+        paymentIds,
+      ]);
+      return rows[0].n === paymentIds.length ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `${paymentIds.length} transactions completed` },
+  );
 }
 
 /** One transfer per transaction in MoniMe's ledger, each of exactly `net`. */

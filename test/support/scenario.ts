@@ -19,10 +19,16 @@ async function created<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-export async function reserveTicket(stack: Stack, opts: { commissionBps: number; priceMinor: number; currency?: string }): Promise<Reservation> {
+export async function reserveTicket(
+  stack: Stack,
+  opts: { commissionBps: number; priceMinor: number; currency?: string },
+): Promise<Reservation> {
   const financialAccountId = `fac-company-${randomUUID().slice(0, 8)}`;
   const company = await created<{ id: string }>(
-    await stack.api('/api/companies', { method: 'POST', body: JSON.stringify({ name: 'Freetown Express', financialAccountId, commissionBps: opts.commissionBps }) }),
+    await stack.api('/api/companies', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Freetown Express', financialAccountId, commissionBps: opts.commissionBps }),
+    }),
   );
   const route = await created<{ id: string }>(
     await stack.api(`/api/companies/${company.id}/routes`, {
@@ -31,9 +37,19 @@ export async function reserveTicket(stack: Stack, opts: { commissionBps: number;
     }),
   );
   const ticket = await created<{ ticket: { id: string; status: string }; paymentCode: { id: string } }>(
-    await stack.api('/api/tickets', { method: 'POST', body: JSON.stringify({ routeId: route.id, passengerName: 'Aminata Kamara', passengerPhone: '+23276123456' }) }),
+    await stack.api('/api/tickets', {
+      method: 'POST',
+      body: JSON.stringify({ routeId: route.id, passengerName: 'Aminata Kamara', passengerPhone: '+23276123456' }),
+    }),
   );
-  return { companyId: company.id, financialAccountId, routeId: route.id, ticketId: ticket.ticket.id, paymentCodeId: ticket.paymentCode.id, priceMinor: opts.priceMinor };
+  return {
+    companyId: company.id,
+    financialAccountId,
+    routeId: route.id,
+    ticketId: ticket.ticket.id,
+    paymentCodeId: ticket.paymentCode.id,
+    priceMinor: opts.priceMinor,
+  };
 }
 
 /** POSTs a raw webhook body the way MoniMe does, signed unless told otherwise. */

@@ -2,7 +2,10 @@
  * Awaits a condition instead of sleeping a guessed time: polls `probe` until it returns
  * something other than undefined, and fails with `what` when the deadline passes.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let lastError: unknown;
   for (;;) {

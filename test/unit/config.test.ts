@@ -32,9 +32,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REJECTED_REQUESTS_PER_MINUTE: '0' })).toThrow(/REJECTED_REQUESTS_PER_MINUTE/);
   });
 
-  it('holds a reservation for its code\'s duration plus RESERVATION_GRACE_SECONDS (contract §1), both settable', () => {
+  it("holds a reservation for its code's duration plus RESERVATION_GRACE_SECONDS (contract §1), both settable", () => {
     expect(loadConfig({}).reservations).toEqual({ codeSeconds: 1_800, graceSeconds: 120 });
-    expect(loadConfig({ RESERVATION_CODE_SECONDS: '2', RESERVATION_GRACE_SECONDS: '0' }).reservations).toEqual({ codeSeconds: 2, graceSeconds: 0 });
+    expect(loadConfig({ RESERVATION_CODE_SECONDS: '2', RESERVATION_GRACE_SECONDS: '0' }).reservations).toEqual({
+      codeSeconds: 2,
+      graceSeconds: 0,
+    });
     expect(() => loadConfig({ RESERVATION_GRACE_SECONDS: '-1' })).toThrow(/RESERVATION_GRACE_SECONDS/);
     expect(() => loadConfig({ RESERVATION_CODE_SECONDS: '0' })).toThrow(/RESERVATION_CODE_SECONDS/);
   });
@@ -46,7 +49,9 @@ describe('loadConfig', () => {
   });
 
   it('reads the faults the simulator starts with, and names a wrong setting', () => {
-    expect(loadConfig({ SIMULATOR_FAULTS: '{"errorRates":{"500":0.3},"errorMode":"after","scope":"transfers"}' }).monime.simulatorFaults).toEqual({
+    expect(
+      loadConfig({ SIMULATOR_FAULTS: '{"errorRates":{"500":0.3},"errorMode":"after","scope":"transfers"}' }).monime.simulatorFaults,
+    ).toEqual({
       errorRates: { 500: 0.3 },
       errorMode: 'after',
       scope: 'transfers',

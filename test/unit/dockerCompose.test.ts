@@ -16,9 +16,25 @@ it('registers exactly the search attributes the workflows set', () => {
 });
 
 it('passes the contract variables to the app and requires none at load time', () => {
-  for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'MONIME_BASE_URL', 'MONIME_ACCESS_TOKEN', 'MONIME_SPACE_ID', 'MONIME_VERSION', 'MONIME_WEBHOOK_SECRET', 'PLATFORM_FINANCIAL_ACCOUNT_ID', 'API_TOKEN']) {
+  for (const name of [
+    'PORT',
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'TEMPORAL_TASK_QUEUE',
+    'MONIME_BASE_URL',
+    'MONIME_ACCESS_TOKEN',
+    'MONIME_SPACE_ID',
+    'MONIME_VERSION',
+    'MONIME_WEBHOOK_SECRET',
+    'PLATFORM_FINANCIAL_ACCOUNT_ID',
+    'API_TOKEN',
+  ]) {
     expect(compose).toMatch(new RegExp(`^\\s+${name}:`, 'm'));
   }
-  const withoutComments = compose.split('\n').filter((text) => !text.trim().startsWith('#')).join('\n');
+  const withoutComments = compose
+    .split('\n')
+    .filter((text) => !text.trim().startsWith('#'))
+    .join('\n');
   expect(withoutComments).not.toMatch(/\$\{\w+:\?/);
 });

@@ -17,7 +17,10 @@ describe('the logger', () => {
     const { logger, lines } = capturedLogger();
     logger.info({ req: { headers: { authorization: 'Bearer s3cr3t-token', 'monime-signature': 't=1,v1=c2lnbmF0dXJl' } } }, 'incoming');
     logger.warn({ headers: { authorization: 'Bearer s3cr3t-token', 'monime-signature': 't=1,v1=c2lnbmF0dXJl' } }, 'outgoing');
-    logger.error({ secret: 'whsec_live', webhookSecrets: ['whsec_live', 'whsec_next'], apiToken: 's3cr3t-token', accessToken: 'mon_live' }, 'config');
+    logger.error(
+      { secret: 'whsec_live', webhookSecrets: ['whsec_live', 'whsec_next'], apiToken: 's3cr3t-token', accessToken: 'mon_live' },
+      'config',
+    );
     expect(lines).toHaveLength(3);
     const written = lines.join('\n');
     for (const secret of ['s3cr3t-token', 'c2lnbmF0dXJl', 'whsec_live', 'whsec_next', 'mon_live']) expect(written).not.toContain(secret);
@@ -29,6 +32,7 @@ describe('the logger', () => {
     const request = logger.child({ requestId: 'req-1' }).child({ eventId: 'evt-1', workflowId: 'transaction-pay-1' });
     request.warn({ reason: 'Temporal unavailable' }, 'answered 503');
     request.info({ status: 503 }, 'request');
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ requestId: 'req-1', eventId: 'evt-1', workflowId: 'transaction-pay-1' });
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ requestId: 'req-1', eventId: 'evt-1', workflowId: 'transaction-pay-1' });
   });
 });

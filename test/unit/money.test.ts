@@ -17,7 +17,12 @@ describe('computeCommission (round half up, integer minor units)', () => {
     expect(splitPayment(12_345, 10_000)).toEqual({ commission: 12_345, net: 0 });
   });
   it('net + commission always equals the amount', () => {
-    for (const [amount, bps] of [[1, 1], [999_999, 333], [10_000_000_000, 9_999], [7, 5_000]] as const) {
+    for (const [amount, bps] of [
+      [1, 1],
+      [999_999, 333],
+      [10_000_000_000, 9_999],
+      [7, 5_000],
+    ] as const) {
       const { commission, net } = splitPayment(amount, bps);
       expect(commission + net).toBe(amount);
     }

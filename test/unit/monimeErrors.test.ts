@@ -13,7 +13,10 @@ describe('MoniMe failures become Temporal failures that say whether a retry can 
   });
 
   it.each([408, 409, 425, 500, 502, 503, 504])('%i is retryable', (status) => {
-    expect(monimeErrorToApplicationFailure(classifyHttpFailure(status, body('busy'), null))).toMatchObject({ type: 'MonimeUnavailable', nonRetryable: false });
+    expect(monimeErrorToApplicationFailure(classifyHttpFailure(status, body('busy'), null))).toMatchObject({
+      type: 'MonimeUnavailable',
+      nonRetryable: false,
+    });
   });
 
   it('429 retries no earlier than Retry-After, in seconds or as an HTTP date', () => {
@@ -44,14 +47,28 @@ describe('MonimeClient', () => {
         return respond();
       }) as unknown as typeof fetch,
     });
-  const transfer = { amount: { currency: 'SLE', value: 10 }, sourceFinancialAccount: { id: 'a' }, destinationFinancialAccount: { id: 'b' }, metadata: { transactionId: 'pay-1' } };
+  const transfer = {
+    amount: { currency: 'SLE', value: 10 },
+    sourceFinancialAccount: { id: 'a' },
+    destinationFinancialAccount: { id: 'b' },
+    metadata: { transactionId: 'pay-1' },
+  };
 
   it('sends the contract’s headers, the Idempotency-Key on POST, and unwraps the envelope', async () => {
-    const result = await client(async () => new Response(JSON.stringify({ success: true, messages: [], result: { id: 'trn-1', status: 'completed' } }), { status: 201 })).createInternalTransfer(transfer, 'key-1');
+    const result = await client(
+      async () =>
+        new Response(JSON.stringify({ success: true, messages: [], result: { id: 'trn-1', status: 'completed' } }), { status: 201 }),
+    ).createInternalTransfer(transfer, 'key-1');
     expect(result).toMatchObject({ id: 'trn-1', status: 'completed' });
     const { url, init } = calls[calls.length - 1];
     expect(url).toBe('https://monime.test/v1/internal-transfers');
-    expect(init.headers).toMatchObject({ authorization: 'Bearer tok', 'monime-space-id': 'spc-1', 'monime-version': 'caph.2025-08-23', 'content-type': 'application/json', 'idempotency-key': 'key-1' });
+    expect(init.headers).toMatchObject({
+      authorization: 'Bearer tok',
+      'monime-space-id': 'spc-1',
+      'monime-version': 'caph.2025-08-23',
+      'content-type': 'application/json',
+      'idempotency-key': 'key-1',
+    });
   });
 
   it('a timeout or network failure is retryable', async () => {

@@ -44,7 +44,7 @@ describe('reservationReleaseOutcome (payment_code.expired)', () => {
   });
 });
 
-describe('ticketReleaseOutcome (a reservation\'s deadline, or the expiry webhook bringing it forward)', () => {
+describe("ticketReleaseOutcome (a reservation's deadline, or the expiry webhook bringing it forward)", () => {
   const code = (status: PaymentCodeStatus) => ({ id: 'pmc-1', status });
 
   it('a ticket never written releases nothing', () => {
@@ -69,7 +69,7 @@ describe('ticketReleaseOutcome (a reservation\'s deadline, or the expiry webhook
     expect(ticketReleaseOutcome(reservation, 'pmc-1')).toBe(outcome);
   });
 
-  it('a webhook naming another code than the ticket\'s releases nothing; the ticket without a code is released', () => {
+  it("a webhook naming another code than the ticket's releases nothing; the ticket without a code is released", () => {
     expect(ticketReleaseOutcome({ ticketStatus: 'reserved', code: code('pending') }, 'pmc-other')).toBe('unknown_payment_code');
     expect(ticketReleaseOutcome({ ticketStatus: 'reserved', code: null }, 'pmc-other')).toBe('released');
   });

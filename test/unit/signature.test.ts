@@ -39,14 +39,28 @@ describe('verifyMonimeSignature', () => {
 
   it('skips entries that do not parse when another v1 entry is valid', () => {
     const valid = signMonimeWebhook('s3cret', body, now);
-    for (const header of [`${valid},v1=`, `${valid},v1=not base64!`, `t=${now},v1=%%%,${valid.split(',')[1]}`, `${valid},`, `,${valid}`, `${valid},stray`]) {
+    for (const header of [
+      `${valid},v1=`,
+      `${valid},v1=not base64!`,
+      `t=${now},v1=%%%,${valid.split(',')[1]}`,
+      `${valid},`,
+      `,${valid}`,
+      `${valid},stray`,
+    ]) {
       expect(verify(header)).toEqual({ ok: true });
     }
   });
 
   it('names a missing or malformed header', () => {
     expect(verify(undefined)).toEqual({ ok: false, reason: 'missing' });
-    for (const header of ['t=abc,v1=xyz', `v1=${'a'.repeat(44)}`, `t=${now}`, 'garbage', `t=${now},v1=not base64!`, `t=${now},t=${now},v1=AAAA`]) {
+    for (const header of [
+      't=abc,v1=xyz',
+      `v1=${'a'.repeat(44)}`,
+      `t=${now}`,
+      'garbage',
+      `t=${now},v1=not base64!`,
+      `t=${now},t=${now},v1=AAAA`,
+    ]) {
       expect(verify(header)).toEqual({ ok: false, reason: 'malformed' });
     }
   });
@@ -65,7 +79,9 @@ describe('verifyMonimeSignature', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.uint8Array(), (secret, bytes) => {
         const raw = Buffer.from(bytes);
-        expect(verifyMonimeSignature({ header: signMonimeWebhook(secret, raw, now), rawBody: raw, secrets: [secret], nowSeconds: now })).toEqual({ ok: true });
+        expect(
+          verifyMonimeSignature({ header: signMonimeWebhook(secret, raw, now), rawBody: raw, secrets: [secret], nowSeconds: now }),
+        ).toEqual({ ok: true });
       }),
       { seed: 7, numRuns: 200 },
     );

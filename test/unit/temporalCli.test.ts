@@ -16,12 +16,16 @@ it('without Go, `npm run temporal:ensure` prints the three ways to get the CLI a
   try {
     const nodeDir = path.dirname(process.execPath);
     expect(fs.existsSync(path.join(nodeDir, 'go'))).toBe(false);
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/ensure-temporal-cli.ts'], {
-      cwd: ROOT,
-      env: { PATH: nodeDir, HOME: home },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/ensure-temporal-cli.ts'],
+      {
+        cwd: ROOT,
+        env: { PATH: nodeDir, HOME: home },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Go is not installed/);
     expect(result.stderr).toMatch(/1\. a package manager/);

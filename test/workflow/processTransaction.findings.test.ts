@@ -61,7 +61,11 @@ it('MoniMe answering `pending` with no transfer id spends nothing: the round and
   const input = transactionInput();
   await withWorkers(activities, async (scope) => {
     const handle = await startTransaction(scope, input);
-    const unconfirmed = await viewWhen(handle, 'transfer_failed', (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator');
+    const unconfirmed = await viewWhen(
+      handle,
+      'transfer_failed',
+      (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator',
+    );
     expect(unconfirmed).toMatchObject({
       status: 'needs_attention',
       lastError: 'MoniMe answered pending without a transfer id',

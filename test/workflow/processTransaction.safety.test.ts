@@ -17,14 +17,26 @@ import {
   type TransferState,
 } from '../../contract';
 import { waitFor } from '../support/waitFor';
-import { amountMismatch, appliedFacts, gate, startTransaction, stubActivities, transactionInput, transferState, viewWhen, type TransactionHandle } from './support/transaction';
+import {
+  amountMismatch,
+  appliedFacts,
+  gate,
+  startTransaction,
+  stubActivities,
+  transactionInput,
+  transferState,
+  viewWhen,
+  type TransactionHandle,
+} from './support/transaction';
 
 type History = Awaited<ReturnType<TransactionHandle['fetchHistory']>>;
 
 /** The second `resolve` was signalled and a workflow task (the heartbeat of the slow one) took it in. */
 function signalTakenInWhileWriting(history: History): boolean {
   const events = history.events ?? [];
-  const resolves = events.flatMap((event, index) => (event.workflowExecutionSignaledEventAttributes?.signalName === 'resolve' ? [index] : []));
+  const resolves = events.flatMap((event, index) =>
+    event.workflowExecutionSignaledEventAttributes?.signalName === 'resolve' ? [index] : [],
+  );
   const second = resolves[1];
   return second !== undefined && events.slice(second).some((event) => event.workflowTaskCompletedEventAttributes);
 }
@@ -32,7 +44,8 @@ import { useWorkflowTesting } from './support/workflowWorkers';
 
 const { withWorkers } = useWorkflowTesting();
 
-const outcomes = (view: { decisions: Array<{ kind: string; outcome: string }> }) => view.decisions.map((decision) => `${decision.kind}: ${decision.outcome}`);
+const outcomes = (view: { decisions: Array<{ kind: string; outcome: string }> }) =>
+  view.decisions.map((decision) => `${decision.kind}: ${decision.outcome}`);
 
 /** What activities/transfers.ts throws for a MoniMe 4xx: non-retryable, with the attempt it happened on. */
 const monimeRefused = (status: number) =>
@@ -62,12 +75,18 @@ it('a 4xx after an attempt that timed out leaves "money may have moved" set: rej
   });
   await withWorkers(activities, async (scope) => {
     const handle = await startTransaction(scope, input);
-    await viewWhen(handle, 'transfer failed, awaiting an operator', (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator');
+    await viewWhen(
+      handle,
+      'transfer failed, awaiting an operator',
+      (view) => view.reason === 'transfer_failed' && view.stage === 'awaiting_operator',
+    );
     firstAttemptHangs.open();
 
     await handle.signal(resolveSignal, { decision: 'reject', note: 'refund', operator: 'ada' });
     const afterReject = await viewWhen(handle, 'the reject answered', (view) => view.decisions.length === 1);
-    expect(outcomes(afterReject)).toEqual(['resolve: refused: a transfer may have reached MoniMe; retryTransfer first to learn its outcome']);
+    expect(outcomes(afterReject)).toEqual([
+      'resolve: refused: a transfer may have reached MoniMe; retryTransfer first to learn its outcome',
+    ]);
     expect(afterReject).toMatchObject({ status: 'needs_attention', reason: 'transfer_failed' });
     expect(calls.of('releaseTicketOfTransaction')).toEqual([]);
 
@@ -129,10 +148,16 @@ it('a reject sent while an accept is being applied is not taken as the answer to
     await handle.signal(resolveSignal, { decision: 'accept', note: 'paid the old fare', operator: 'ada' });
     await waitFor(() => (accepted ? true : undefined), { what: 'the accept applied' });
     await handle.signal(resolveSignal, { decision: 'reject', note: 'changed my mind', operator: 'musa' });
-    await waitFor(async () => (signalTakenInWhileWriting(await handle.fetchHistory()) ? true : undefined), { what: 'the reject delivered while the write runs' });
+    await waitFor(async () => (signalTakenInWhileWriting(await handle.fetchHistory()) ? true : undefined), {
+      what: 'the reject delivered while the write runs',
+    });
     acceptBeingWritten.open();
 
-    const view = await viewWhen(handle, 'the transfer failed and the stale reject answered', (current) => current.reason === 'transfer_failed' && current.decisions.length >= 2);
+    const view = await viewWhen(
+      handle,
+      'the transfer failed and the stale reject answered',
+      (current) => current.reason === 'transfer_failed' && current.decisions.length >= 2,
+    );
     expect(outcomes(view)).toEqual([
       'resolve: accepted: ticket issued for the amount paid',
       'resolve: ignored: sent for an earlier situation that has since been settled',
@@ -146,7 +171,12 @@ it('a reject sent while an accept is being applied is not taken as the answer to
 it('a run that finds its payment settled writes no status and asks MoniMe nothing', async () => {
   const input = transactionInput();
   const { activities, calls } = stubActivities({
-    applyPayment: async (request) => ({ ...appliedFacts(request.transactionId), status: 'completed', outcome: 'settled', transferRound: 1 }),
+    applyPayment: async (request) => ({
+      ...appliedFacts(request.transactionId),
+      status: 'completed',
+      outcome: 'settled',
+      transferRound: 1,
+    }),
   });
   await withWorkers(activities, async (scope) => {
     const handle = await startTransaction(scope, input);

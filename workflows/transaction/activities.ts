@@ -12,7 +12,6 @@ export type DatabaseActivities = Pick<
   'applyPayment' | 'acceptPayment' | 'setTransactionStatus' | 'releaseTicketOfTransaction' | 'recordTransferUpdate'
 >;
 
-
 /**
  * As local activities the database writes run inside the workflow task that asks for them:
  * no activity task to match, no extra workflow task to report back — about half the Temporal
@@ -21,7 +20,9 @@ export type DatabaseActivities = Pick<
  */
 export function databaseActivities(): DatabaseActivities {
   const options = { startToCloseTimeout: '30 seconds', retry: DATABASE_RETRY } as const;
-  return patched(LOCAL_DB_ACTIVITIES_PATCH) ? proxyLocalActivities<DatabaseActivities>(options) : proxyActivities<DatabaseActivities>(options);
+  return patched(LOCAL_DB_ACTIVITIES_PATCH)
+    ? proxyLocalActivities<DatabaseActivities>(options)
+    : proxyActivities<DatabaseActivities>(options);
 }
 
 /** Every MoniMe POST goes through the rate-limited transfer queue; the limit is the server's. */

@@ -46,7 +46,8 @@ export class TransactionInbox {
     setHandler(transferUpdateSignal, (input) => {
       const update = checkTransferUpdate(input);
       // Only final news is kept: a late `pending` must not overwrite a `completed`.
-      if (update && FINAL_TRANSFER_NEWS.has(update.status) && !this.transferNews.has(update.transferId)) this.transferNews.set(update.transferId, update);
+      if (update && FINAL_TRANSFER_NEWS.has(update.status) && !this.transferNews.has(update.transferId))
+        this.transferNews.set(update.transferId, update);
     });
     setHandler(cancelNoteSignal, (input) => {
       this.cancelNote = normaliseCancelNote(input);
@@ -166,8 +167,19 @@ export class TransactionInbox {
     const { stage } = this.state.view;
     if (stage === 'awaiting_transfer') {
       this.pollNow = true;
-      this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: 'the transfer is asked again for its status' });
+      this.decide({
+        kind: 'retryTransfer',
+        note: request.note,
+        operator: request.operator,
+        outcome: 'the transfer is asked again for its status',
+      });
     } else if (this.waitsForOperator()) this.messages.push({ kind: 'retryTransfer', request, operatorCase: this.state.operatorCase });
-    else this.decide({ kind: 'retryTransfer', note: request.note, operator: request.operator, outcome: `ignored: the transaction is ${stage}` });
+    else
+      this.decide({
+        kind: 'retryTransfer',
+        note: request.note,
+        operator: request.operator,
+        outcome: `ignored: the transaction is ${stage}`,
+      });
   }
 }

@@ -1,5 +1,20 @@
-import { CancellationScope, CancelledFailure, allHandlersFinished, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { AmountMinorKey, CompanyIdKey, TransactionStatusKey, type ApplyPaymentResult, type ProcessTransactionInput, type TransactionStatusView } from '../../contract';
+import {
+  CancellationScope,
+  CancelledFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  AmountMinorKey,
+  CompanyIdKey,
+  TransactionStatusKey,
+  type ApplyPaymentResult,
+  type ProcessTransactionInput,
+  type TransactionStatusView,
+} from '../../contract';
 import { AuditTrail } from '../auditTrail';
 import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
 import { TransactionInbox } from './inbox';
@@ -42,14 +57,20 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   // whose cancel was refused as CANCELLED although its money moved.
   if (inbox.cancelSeen && patched(FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH)) await CancellationScope.nonCancellable(finish);
   else await finish();
-  if (inbox.cancelRequested && state.view.stage === 'cancelled') throw new CancelledFailure(`transaction cancelled: ${inbox.cancelledBy().note}`);
+  if (inbox.cancelRequested && state.view.stage === 'cancelled')
+    throw new CancelledFailure(`transaction cancelled: ${inbox.cancelledBy().note}`);
   return state.view;
 }
 
 /** Issues the ticket, or says why the payment cannot be applied as it came, or that it was settled before. */
 async function applyPayment(state: TransactionState, db: DatabaseActivities): Promise<ApplyPaymentResult> {
   const { input, view } = state;
-  state.record('received', 'monime', null, { amount: input.amount, paymentCodeId: input.paymentCodeId, eventId: input.eventId, paidAt: input.paidAt });
+  state.record('received', 'monime', null, {
+    amount: input.amount,
+    paymentCodeId: input.paymentCodeId,
+    eventId: input.eventId,
+    paidAt: input.paidAt,
+  });
   upsertSearchAttributes([
     { key: TransactionStatusKey, value: 'processing' },
     { key: AmountMinorKey, value: input.amount.value },
@@ -69,7 +90,12 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
     await state.needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
   } else {
     if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);
-    state.record('applied', SYSTEM_ACTOR, { ticket: 'reserved' }, { ticket: 'issued', ticketId: view.ticketId, commission: view.commission, net: view.net });
+    state.record(
+      'applied',
+      SYSTEM_ACTOR,
+      { ticket: 'reserved' },
+      { ticket: 'issued', ticketId: view.ticketId, commission: view.commission, net: view.net },
+    );
   }
   return applied;
 }
@@ -84,8 +110,15 @@ function foundSettled(state: TransactionState, found: ApplyPaymentResult): void 
   view.status = found.status;
   view.reason = found.reason;
   view.stage = found.status === 'cancelled' ? 'cancelled' : 'completed';
-  upsertSearchAttributes([{ key: TransactionStatusKey, value: found.status }, ...(view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : [])]);
-  state.record('found_settled', SYSTEM_ACTOR, null, { status: found.status, reason: found.reason, transferRound: found.transferRound ?? null });
+  upsertSearchAttributes([
+    { key: TransactionStatusKey, value: found.status },
+    ...(view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : []),
+  ]);
+  state.record('found_settled', SYSTEM_ACTOR, null, {
+    status: found.status,
+    reason: found.reason,
+    transferRound: found.transferRound ?? null,
+  });
 }
 
 async function complete(state: TransactionState): Promise<void> {
@@ -93,5 +126,10 @@ async function complete(state: TransactionState): Promise<void> {
   const before = state.snapshot();
   view.stage = 'completed';
   await state.publish('completed', null);
-  state.record('completed', SYSTEM_ACTOR, before, { ...state.snapshot(), commission: view.commission, net: view.net, transferId: view.transfer?.id ?? null });
+  state.record('completed', SYSTEM_ACTOR, before, {
+    ...state.snapshot(),
+    commission: view.commission,
+    net: view.net,
+    transferId: view.transfer?.id ?? null,
+  });
 }

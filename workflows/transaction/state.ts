@@ -110,7 +110,11 @@ export class TransactionState {
     this.view.stage = kind === 'reject' ? 'rejected' : 'cancelled';
     const resolution = kind === 'reject' ? { decision: 'reject', refundDue: true, ...who } : { decision: 'cancel', ...who };
     await this.publish('cancelled', this.view.reason, resolution);
-    this.record(kind === 'reject' ? 'rejected' : 'cancelled', who.operator, before, { ...this.snapshot(), ticket: released, ...resolution });
+    this.record(kind === 'reject' ? 'rejected' : 'cancelled', who.operator, before, {
+      ...this.snapshot(),
+      ticket: released,
+      ...resolution,
+    });
   }
 
   isFinished(): boolean {

@@ -81,7 +81,12 @@ export class TransferRounds {
     view.attempts += 1;
     const idempotencyKey = transferIdempotencyKey(state.transactionId, round);
     view.transfer = { id: null, status: 'requested', idempotencyKey, round };
-    state.record('transfer_requested', SYSTEM_ACTOR, null, { net: view.net, idempotencyKey, round, destinationAccountId: state.destinationAccountId });
+    state.record('transfer_requested', SYSTEM_ACTOR, null, {
+      net: view.net,
+      idempotencyKey,
+      round,
+      destinationAccountId: state.destinationAccountId,
+    });
     let transfer: TransferState;
     try {
       this.transferMayExist = true;
@@ -139,7 +144,13 @@ export class TransferRounds {
       const news = inbox.transferNewsOf(transferId);
       if (signalled && news) {
         const failureReason = news.failureReason ?? null;
-        await this.calls.db.recordTransferUpdate({ transactionId: state.transactionId, round, transferId, status: news.status, failureReason });
+        await this.calls.db.recordTransferUpdate({
+          transactionId: state.transactionId,
+          round,
+          transferId,
+          status: news.status,
+          failureReason,
+        });
         transfer = { ...transfer, status: news.status, failureReason };
       } else {
         inbox.pollNow = false;

@@ -124,9 +124,14 @@ function recordHistoriesTo(): string | undefined {
 async function recordHistories(handles: WorkflowHandle[]): Promise<void> {
   const dir = recordHistoriesTo()!;
   fs.mkdirSync(dir, { recursive: true });
-  const test = (expect.getState().currentTestName ?? 'workflow').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+  const test = (expect.getState().currentTestName ?? 'workflow')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
   for (const [index, handle] of handles.entries()) {
-    await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), { what: `${handle.workflowId} closed` }).catch(() => undefined);
+    await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), {
+      what: `${handle.workflowId} closed`,
+    }).catch(() => undefined);
     if ((await handle.describe()).status.name === 'RUNNING') continue;
     fs.writeFileSync(path.join(dir, `${test}${index ? `-${index}` : ''}.json`), historyToJSON(await handle.fetchHistory()));
   }
