@@ -19,8 +19,10 @@ export async function startApiServer(app: Koa, port: number, host = '127.0.0.1')
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
   const address = server.address() as AddressInfo;
+  // A wildcard address is no place to send a request to; the loopback reaches the same server.
+  const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${reachableHost}:${address.port}`,
     port: address.port,
     server,
     close: () =>

@@ -24,6 +24,14 @@ const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.co
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   PORT: port(3000),
+  // An address to bind, not a URL: 0.0.0.0 (or ::) inside a container, loopback otherwise.
+  HOST: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, 'an address to listen on, e.g. 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
+  ),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().default('postgres://postgres@127.0.0.1:5432/fareflow')),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().min(1).default('default')),
@@ -65,6 +73,8 @@ const envSchema = z.object({
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** The address the API listens on (contract §1 HOST). */
+  host: string;
   databaseUrl: string;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -171,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(cwd, e.DATA_DIR ?? '.data'),
     logLevel: e.LOG_LEVEL,

@@ -32,7 +32,7 @@ export async function startApi(opts: {
     readiness: createReadiness(opts.connection, opts.db),
   });
   opts.stopper.add('rate-limiter store', () => app.limiter.close());
-  const api = await startApiServer(app, opts.config.port);
+  const api = await startApiServer(app, opts.config.port, opts.config.host);
   opts.stopper.add('API', () => api.close());
   return api;
 }
