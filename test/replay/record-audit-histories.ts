@@ -5,16 +5,12 @@
  * while it is still fed. Each is the first run of its batcher, closed by continue-as-new.
  * Run like the others: `npx jest --testMatch '**\/test/replay/record-audit-histories.ts'`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { writeHistoryFixture } from './writeFixture';
 import { auditEventsSignal, type AuditBatcherInput } from '../../contract';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { startStack, type Stack } from '../support/harness';
-import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-const OUT = path.join(__dirname, 'histories');
 let stack: Stack;
 
 beforeAll(async () => {
@@ -48,13 +44,7 @@ async function firstRun(workflowId: string): Promise<string> {
 
 async function save(name: string, workflowId: string) {
   const runId = await firstRun(workflowId);
-  const json = execFileSync(
-    testCliPath(),
-    ['workflow', 'show', '--workflow-id', workflowId, '--run-id', runId, '--output', 'json', '--address', testTemporalAddress()],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+  writeHistoryFixture(name, workflowId, runId);
 }
 
 it('records the batcher paths that set events aside and hand over in time', async () => {

@@ -4,17 +4,13 @@
  * renaming the fixtures it would overwrite to `v<N>-…`, so the histories of the code before
  * the change keep proving that its `patched()` path still replays.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { auditBatcherWorkflowId, auditShardFor, resolveSignal, retryTransferSignal } from '../../contract';
+import { writeHistoryFixture } from './writeFixture';
+import { auditBatcherWorkflowId, workflowIdForReservation, auditShardFor, resolveSignal, retryTransferSignal } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { reserveTicket } from '../support/scenario';
-import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-const OUT = path.join(__dirname, 'histories');
 let stack: Stack;
 
 beforeAll(async () => {
@@ -41,15 +37,7 @@ async function save(name: string, workflowId: string, runId?: string) {
     timeoutMs: 30_000,
     what: `${workflowId} closed`,
   });
-  // The CLI's JSON is the format Temporal's Web UI downloads and historyFromJSON reads.
-  const run = runId ? ['--run-id', runId] : [];
-  const json = execFileSync(
-    testCliPath(),
-    ['workflow', 'show', '--workflow-id', workflowId, ...run, '--output', 'json', '--address', testTemporalAddress()],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+  writeHistoryFixture(name, workflowId, runId);
 }
 
 it('records one history per workflow path', async () => {
@@ -87,7 +75,9 @@ it('records one history per workflow path', async () => {
 
   const expiring = await reserveTicket(stack, { commissionBps: 250, priceMinor: 10_000 });
   await stack.simulator.expire(expiring.paymentCodeId);
-  await save('releaseReservation-released', `payment-code-expired-${expiring.paymentCodeId}`);
+  // releaseReservation-released.json (by code id) is the path before reservations had a
+  // deadline; a reservation's expiry now brings its deadline workflow forward.
+  await save('releaseReservation-webhook-released', workflowIdForReservation(expiring.ticketId));
 
   await save('auditBatcher-running', auditBatcherWorkflowId(stack.config.temporal.taskQueue, auditShardFor(paid.paymentId, 1)));
 

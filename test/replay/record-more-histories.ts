@@ -4,16 +4,12 @@
  * runs, and a stall. Run like it (`npm run record-histories`), before a refactor, so the
  * refactored code proves it replays them.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { writeHistoryFixture } from './writeFixture';
 import { resolveSignal } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { reserveTicket } from '../support/scenario';
-import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-const OUT = path.join(__dirname, 'histories');
 let stack: Stack;
 let stalling: Stack;
 
@@ -44,13 +40,7 @@ async function save(on: Stack, name: string, workflowId: string) {
     timeoutMs: 60_000,
     what: `${workflowId} closed`,
   });
-  const json = execFileSync(
-    testCliPath(),
-    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+  writeHistoryFixture(name, workflowId);
 }
 
 it('records the remaining transaction paths', async () => {

@@ -6,16 +6,12 @@
  * The release by code (releaseReservation-released.json) was recorded before deadlines existed.
  * Run: npx jest --testMatch '**\/test/replay/record-reservation-histories.ts'
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { writeHistoryFixture } from './writeFixture';
 import { workflowIdForReservation } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { postWebhook, reserveTicket } from '../support/scenario';
-import { testCliPath, testTemporalAddress } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
 
-const OUT = path.join(__dirname, 'histories');
 const PRICE_THAT_CANNOT_ATTACH = 4_242;
 let short: Stack;
 let usual: Stack;
@@ -34,13 +30,7 @@ async function save(on: Stack, name: string, ticketId: string, outcome: string) 
   const workflowId = workflowIdForReservation(ticketId);
   const result = (await on.client.workflow.getHandle(workflowId).result()) as { outcome: string };
   expect(result.outcome).toBe(outcome);
-  const json = execFileSync(
-    testCliPath(),
-    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', testTemporalAddress()],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+  writeHistoryFixture(name, workflowId);
 }
 
 async function transactionCompleted(on: Stack, paymentId: string) {
