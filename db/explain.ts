@@ -338,6 +338,22 @@ const STEPS: Step[] = [
     },
   },
   {
+    query: 'audit.insertAuditDeadLetters',
+    runBy: `${WORKER} (audit batcher)`,
+    run: (db) =>
+      audit.insertAuditDeadLetters(db, [
+        {
+          eventId: 'transaction:pay-explain:poisoned',
+          kind: 'refused',
+          batcher: 'audit-batcher-explain-0',
+          event: '{}',
+          reason: 'explained',
+        },
+      ]),
+  },
+  // A small table (events set aside), counted at each /metrics scrape.
+  { query: 'audit.countAuditDeadLetters', runBy: `${API} (/metrics)`, run: (db) => audit.countAuditDeadLetters(db) },
+  {
     query: 'ops.transactionStatusOf',
     runBy: 'ops CLI (retry, resolve, cancel)',
     run: (db, s) => ops.transactionStatusOf(db, s.completed.transactionId),
