@@ -21,6 +21,7 @@ import { healthRoutes, type Readiness } from './routes/health';
 import { ticketRoutes } from './routes/tickets';
 import { transactionRoutes } from './routes/transactions';
 import { receiveMonimeWebhook } from './webhooks/receiveMonimeWebhook';
+import { createTemporalSlots, type TemporalSlots } from './webhooks/temporalSlots';
 
 export interface ApiDeps {
   config: Config;
@@ -31,6 +32,8 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   readiness: Readiness;
   limiter?: RejectionLimiter;
+  /** The bounded Temporal slots of the webhook receiver; from `config.webhookCapacity` by default. */
+  temporalSlots?: TemporalSlots;
 }
 
 export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter } {
@@ -40,6 +43,9 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
   const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl, max: config.rejectedRequestsPerMinute });
   deps.metrics.watchRejectedCallers(() => limiter.trackedCallers());
   deps.metrics.watchAuditDeadLetters(() => countAuditDeadLetters(deps.db));
+  const { maxInFlight, maxWaiting, slotWaitMs } = config.webhookCapacity;
+  const slots = deps.temporalSlots ?? createTemporalSlots({ maxInFlight, maxWaiting, waitMs: slotWaitMs });
+  deps.metrics.watchTemporalSlots(slots);
 
   app.use(assignRequestId(deps.logger));
   app.use(logRequests(deps.metrics));
@@ -52,7 +58,7 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
     handleErrors(),
     readRawBody(config.webhookBodyLimitBytes),
     verifyMonimeSignature(config.monime.webhookSecrets, limiter),
-    receiveMonimeWebhook({ config, db: deps.db, temporal: deps.temporal, metrics: deps.metrics }),
+    receiveMonimeWebhook({ config, db: deps.db, temporal: deps.temporal, metrics: deps.metrics, slots }),
   );
   app.use(webhooks.routes()).use(webhooks.allowedMethods());
 

@@ -60,6 +60,9 @@ const envSchema = z.object({
   AUDIT_BATCH_SIZE: positiveInt(100),
   AUDIT_FLUSH_MS: positiveInt(2000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+  WEBHOOK_MAX_IN_FLIGHT: positiveInt(64),
+  WEBHOOK_MAX_WAITING: nonNegativeInt(256),
+  WEBHOOK_SLOT_WAIT_MS: nonNegativeInt(250),
   REDIS_URL: optionalString,
   REJECTED_REQUESTS_PER_MINUTE: positiveInt(120),
   TRUST_PROXY: z
@@ -80,6 +83,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   apiToken: string;
   webhookBodyLimitBytes: number;
+  /** Per API process: Temporal calls in flight, webhooks waiting for one, and how long they wait, before an immediate 503. */
+  webhookCapacity: { maxInFlight: number; maxWaiting: number; slotWaitMs: number };
   redisUrl?: string;
   /** Failed signature or token checks one address may make per minute before it gets 429. */
   rejectedRequestsPerMinute: number;
@@ -187,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     apiToken,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+    webhookCapacity: { maxInFlight: e.WEBHOOK_MAX_IN_FLIGHT, maxWaiting: e.WEBHOOK_MAX_WAITING, slotWaitMs: e.WEBHOOK_SLOT_WAIT_MS },
     redisUrl: e.REDIS_URL,
     rejectedRequestsPerMinute: e.REJECTED_REQUESTS_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

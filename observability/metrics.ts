@@ -29,8 +29,36 @@ export function createApiMetrics() {
       if (counts) for (const [kind, n] of Object.entries(counts)) this.set({ kind }, n);
     },
   });
+  /** Read at each scrape; set by the API once its Temporal slots exist. */
+  let temporalSlots: { inFlight(): number; waiting(): number } = { inFlight: () => 0, waiting: () => 0 };
+  new Gauge({
+    name: 'fareflow_temporal_calls_in_flight',
+    help: 'Webhook Temporal calls (starts and signals) in flight in this API process (at most WEBHOOK_MAX_IN_FLIGHT)',
+    registers: [registry],
+    collect() {
+      this.set(temporalSlots.inFlight());
+    },
+  });
+  new Gauge({
+    name: 'fareflow_temporal_calls_waiting',
+    help: 'Webhooks waiting for a Temporal slot (at most WEBHOOK_MAX_WAITING, each for at most WEBHOOK_SLOT_WAIT_MS)',
+    registers: [registry],
+    collect() {
+      this.set(temporalSlots.waiting());
+    },
+  });
   return {
     registry,
+    /** Where the `fareflow_temporal_calls_*` gauges read their values. */
+    watchTemporalSlots(slots: { inFlight(): number; waiting(): number }): void {
+      temporalSlots = slots;
+    },
+    webhooksShed: new Counter({
+      name: 'fareflow_webhooks_shed_total',
+      help: 'Webhooks refused at once with 503 and Retry-After because the receiver was at capacity (nothing recorded)',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
     /** Where `fareflow_audit_dead_letters` reads its counts. */
     watchAuditDeadLetters(count: () => Promise<Record<string, number>>): void {
       auditDeadLetters = count;
@@ -47,7 +75,7 @@ export function createApiMetrics() {
     }),
     webhookOutcomes: new Counter({
       name: 'fareflow_webhook_requests_total',
-      help: 'MoniMe webhooks by outcome (accepted, duplicate, ignored, rejected, unavailable) and HTTP status',
+      help: 'MoniMe webhooks by outcome (accepted, duplicate, ignored, rejected, unavailable, shed) and HTTP status',
       labelNames: ['outcome', 'status', 'event'] as const,
       registers: [registry],
     }),

@@ -3,12 +3,15 @@ import type { Config } from '../../config';
 import type { Db } from '../../db/pool';
 import type { ApiMetrics } from '../../observability/metrics';
 import type { AuditSettings, TransactionSettings } from '../../contract';
+import type { TemporalSlots } from './temporalSlots';
 
 export interface WebhookDeps {
   config: Config;
   db: Db;
   temporal: Client;
   metrics: ApiMetrics;
+  /** The process's bounded Temporal slots; without them, calls are not limited. */
+  slots?: TemporalSlots;
 }
 
 export type WebhookResult = { status: 'accepted' | 'duplicate'; workflowId: string } | { status: 'ignored' };

@@ -29,6 +29,7 @@ export async function handleInternalTransfer(ctx: Context, envelope: Envelope, d
           eventId: envelope.event.id,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'signal' }, seconds),
+      deps.slots,
     );
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;

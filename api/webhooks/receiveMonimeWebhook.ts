@@ -6,6 +6,7 @@ import { handleInternalTransfer } from './internalTransfer';
 import { handlePaymentCodeCompleted } from './paymentCodeCompleted';
 import { handlePaymentCodeExpired } from './paymentCodeExpired';
 import { describeIssue, envelopeSchema, type Envelope } from './schemas';
+import { AtCapacity } from './temporalSlots';
 
 type EventHandler = (ctx: Context, envelope: Envelope, deps: WebhookDeps) => Promise<WebhookResult>;
 
@@ -36,7 +37,16 @@ export function receiveMonimeWebhook(deps: WebhookDeps) {
     const handler = HANDLERS[envelope.event.name];
     // Named before the handler runs, so a 503 is counted against the event it failed.
     ctx.state.webhookEvent = handler ? envelope.event.name : 'other';
-    const result: WebhookResult = handler ? await handler(ctx, envelope, deps) : { status: 'ignored' };
+    let result: WebhookResult;
+    try {
+      result = handler ? await handler(ctx, envelope, deps) : { status: 'ignored' };
+    } catch (error) {
+      if (error instanceof AtCapacity) {
+        ctx.state.webhookOutcome = 'shed';
+        deps.metrics.webhooksShed.inc({ event: ctx.state.webhookEvent as string });
+      }
+      throw error;
+    }
     ctx.state.webhookOutcome = result.status;
     ctx.status = 200;
     ctx.body = result;

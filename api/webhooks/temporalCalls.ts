@@ -4,6 +4,7 @@ import type { FareflowWorkflows } from '../../contract';
 import type { WebhookDeps } from './context';
 import { withinDeadline } from '../../stack/withinDeadline';
 import { HttpError } from '../errors';
+import type { TemporalSlots } from './temporalSlots';
 
 const TEMPORAL_DEADLINE_MS = 5_000;
 
@@ -12,8 +13,16 @@ export { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError };
 /**
  * A Temporal call with a deadline. Unreachable or slow Temporal → 503: nothing was recorded
  * and MoniMe must deliver again. (Known outcomes — already started, not found — pass through.)
+ * With `slots`, the call first takes one of the process's bounded Temporal slots (AtCapacity,
+ * an immediate 503 with Retry-After, when none frees in time) and returns it however it ends.
  */
-export async function recordInTemporal<T>(temporal: Client, call: () => Promise<T>, observe: (seconds: number) => void): Promise<T> {
+export async function recordInTemporal<T>(
+  temporal: Client,
+  call: () => Promise<T>,
+  observe: (seconds: number) => void,
+  slots?: TemporalSlots,
+): Promise<T> {
+  if (slots) return slots.run(() => recordInTemporal(temporal, call, observe));
   const started = process.hrtime.bigint();
   try {
     // The gRPC deadline cancels the call itself; the timer is the backstop while connecting.
@@ -56,6 +65,7 @@ export async function startWorkflowOnce<K extends keyof FareflowWorkflows>(
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
+      deps.slots,
     );
     return 'accepted';
   } catch (error) {
@@ -85,6 +95,7 @@ export async function signalWithStartOnce<K extends keyof FareflowWorkflows, S>(
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'signal' }, seconds),
+      deps.slots,
     );
     return 'accepted';
   } catch (error) {

@@ -1,0 +1,187 @@
+import { HttpError } from '../../api/errors';
+import { AT_CAPACITY_MESSAGE, AtCapacity, createTemporalSlots, type SlotClock } from '../../api/webhooks/temporalSlots';
+
+/** A clock whose time moves only when the test says so. */
+function manualClock(start = 1_000_000) {
+  let now = start;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const clock: SlotClock & { advance(ms: number): void; pending(): number } = {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = ++nextId;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout(id) {
+      timers.delete(id as number);
+    },
+    advance(ms) {
+      now += ms;
+      for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+        if (timer.at > now) continue;
+        timers.delete(id);
+        timer.fn();
+      }
+    },
+    pending: () => timers.size,
+  };
+  return clock;
+}
+
+/** A call that stays in flight until the test ends it. */
+function deferred<T = string>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets promise callbacks run (no time passes). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('temporalSlots', () => {
+  it('refuses at once, with a 503 and Retry-After, when every slot and the waiting queue are taken', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 1, waitMs: 250, clock });
+    const calls = [deferred(), deferred()];
+    const running = calls.map((call) => slots.run(() => call.promise));
+    const waiting = slots.run(async () => 'waited');
+    waiting.catch(() => undefined);
+    expect(slots.inFlight()).toBe(2);
+    expect(slots.waiting()).toBe(1);
+
+    const refused = await slots.run(async () => 'never').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AtCapacity);
+    expect(refused).toBeInstanceOf(HttpError);
+    const atCapacity = refused as AtCapacity;
+    expect(atCapacity.status).toBe(503);
+    expect(atCapacity.message).toBe(AT_CAPACITY_MESSAGE);
+    expect(atCapacity.headers['Retry-After']).toBe(String(atCapacity.retryAfterSeconds));
+    expect(atCapacity.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(atCapacity.retryAfterSeconds).toBeLessThanOrEqual(30);
+
+    calls.forEach((call) => call.resolve('done'));
+    await expect(Promise.all(running)).resolves.toEqual(['done', 'done']);
+    await expect(waiting).resolves.toBe('waited');
+    expect(slots.inFlight()).toBe(0);
+  });
+
+  it('refuses at once when there is no waiting queue', async () => {
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 0, waitMs: 250, clock: manualClock() });
+    const call = deferred();
+    const running = slots.run(() => call.promise);
+    await expect(slots.run(async () => 'never')).rejects.toBeInstanceOf(AtCapacity);
+    call.resolve('done');
+    await running;
+  });
+
+  it('hands a slot freed within the wait to the waiter', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, clock });
+    const first = deferred();
+    const running = slots.run(() => first.promise);
+    let ran = false;
+    const waiter = slots.run(async () => {
+      ran = true;
+      return 'second';
+    });
+    clock.advance(200);
+    await settle();
+    expect(ran).toBe(false);
+    expect(slots.waiting()).toBe(1);
+
+    first.resolve('first');
+    await expect(running).resolves.toBe('first');
+    await expect(waiter).resolves.toBe('second');
+    expect(clock.pending()).toBe(0); // its wait timer was cleared
+    expect(slots.inFlight()).toBe(0);
+    expect(slots.waiting()).toBe(0);
+  });
+
+  it('refuses a waiter whose wait expires, and leaves the slots as they were', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, clock });
+    const first = deferred();
+    const running = slots.run(() => first.promise);
+    let ran = false;
+    const waiter = slots.run(async () => {
+      ran = true;
+    });
+    const outcome = waiter.catch((error: unknown) => error);
+    clock.advance(249);
+    await settle();
+    expect(slots.waiting()).toBe(1);
+    clock.advance(1);
+    expect(await outcome).toBeInstanceOf(AtCapacity);
+    expect(ran).toBe(false);
+    expect(slots.waiting()).toBe(0);
+    expect(slots.inFlight()).toBe(1);
+
+    first.resolve('first');
+    await running;
+    expect(slots.inFlight()).toBe(0);
+  });
+
+  it('returns the slot of a call that threw or timed out', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 1, waitMs: 250, clock });
+    const failing = deferred();
+    const running = slots.run(() => failing.promise);
+    const waiter = slots.run(async () => 'after the failure');
+    failing.reject(new HttpError(503, 'Temporal did not answer in time; nothing was recorded, deliver again'));
+    await expect(running).rejects.toThrow('did not answer in time');
+    await expect(waiter).resolves.toBe('after the failure');
+    expect(slots.inFlight()).toBe(0);
+
+    await expect(
+      slots.run(() => {
+        throw new Error('synchronous failure');
+      }),
+    ).rejects.toThrow('synchronous failure');
+    expect(slots.inFlight()).toBe(0);
+    await expect(slots.run(async () => 'free again')).resolves.toBe('free again');
+  });
+
+  it('derives Retry-After from the backlog and the recent completion rate, within 1..30 s', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 0, waitMs: 0, clock });
+    // Nothing has completed yet: the longest wait.
+    expect(slots.retryAfterSeconds()).toBe(30);
+
+    // 20 completions over 10 s: 2 per second.
+    for (let second = 0; second < 10; second++) {
+      clock.advance(1_000);
+      await slots.run(async () => undefined);
+      await slots.run(async () => undefined);
+    }
+    const held = Array.from({ length: 4 }, () => deferred());
+    const running = held.map((call) => slots.run(() => call.promise));
+    // 4 in flight at 2/s: 2 s.
+    expect(slots.retryAfterSeconds()).toBe(2);
+    const refused = (await slots.run(async () => undefined).catch((error: unknown) => error)) as AtCapacity;
+    expect(refused.retryAfterSeconds).toBe(2);
+    expect(refused.headers['Retry-After']).toBe('2');
+
+    // A fast Temporal: never below 1 s.
+    for (let i = 0; i < 1_000; i++) {
+      const freed = held.shift()!;
+      freed.resolve('done');
+      await running.shift();
+      const again = deferred();
+      held.push(again);
+      running.push(slots.run(() => again.promise));
+    }
+    expect(slots.retryAfterSeconds()).toBe(1);
+
+    // A stalled Temporal: nothing completes for longer than the window, never above 30 s.
+    clock.advance(60_000);
+    expect(slots.retryAfterSeconds()).toBe(30);
+    held.forEach((call) => call.resolve('done'));
+    await Promise.all(running);
+    expect(slots.inFlight()).toBe(0);
+  });
+});
