@@ -21,7 +21,12 @@ export function quietTestRuntime(): void {
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
     });
     // Forwarded logs are buffered for a moment: all of them in the file before it is reported.
-    beforeTestFileEnds(() => runtime.flushLogs());
+    // Then the runtime goes: it shuts itself down when its last worker stops, but in a test
+    // file that ran no worker it never would, and its log polling would keep Jest alive.
+    beforeTestFileEnds(async () => {
+      await runtime.flushLogs();
+      await (runtime as unknown as { shutdownIfIdle(): Promise<void> }).shutdownIfIdle();
+    });
   } catch {
     // Already installed in this module registry (a test file starting several stacks).
   }
