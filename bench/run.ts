@@ -10,11 +10,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../config';
+import {
+  DEV_MONIME_ACCESS_TOKEN,
+  DEV_MONIME_SPACE_ID,
+  DEV_WEBHOOK_SECRET,
+  SIMULATOR_PLATFORM_ACCOUNT_ID,
+  loadConfig,
+  type Config,
+} from '../config';
 import { auditBatcherWorkflowId, batcherStatsQuery } from '../contract';
+import { onDatabase } from '../db/server/findDatabase';
 import { signMonimeWebhook } from '../monime/signature';
 import { createLogger } from '../observability/logger';
 import { assembleFareflow } from '../stack/assemble';
+import { describeDatabase, type DatabasePart, type RunningDatabase } from '../stack/startDatabase';
 import { Stopper } from '../stack/stopper';
 import { benchSettings } from './settings';
 
@@ -42,16 +51,27 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs = 600
   }
 }
 
+/** DATABASE_URL and LOCAL_POSTGRES_ADDRESS from the environment; the database itself is the bench's. */
+function benchDatabase(env: Config, databaseName: string, pgdata: string): DatabasePart {
+  if (env.databaseUrl) return { url: onDatabase(env.databaseUrl, databaseName) };
+  return { localOrEmbedded: { localAddress: env.localPostgresAddress, pgdata, databaseName, startEmbedded: true } };
+}
+
 async function main() {
   const { payments: N, concurrency, temporalData } = benchSettings();
   const dataDir = fs.mkdtempSync(path.join(temporalData, 'fareflow-bench-'));
+  fs.chmodSync(dataDir, 0o755); // as root, an embedded PostgreSQL runs as the `postgres` user, which must enter it
   const databaseName = `fareflow_bench_${Date.now()}`;
+  // Its own database on DATABASE_URL's server, else the local one, else an embedded one in the bench folder.
+  const database = benchDatabase(loadConfig(), databaseName, path.join(dataDir, 'postgresql'));
+  let used: RunningDatabase | null = null;
   const logger = createLogger('warn', 'bench');
   // Stopped last, after the stack the assembler adds on top of them.
   const stopper = new Stopper(logger);
   stopper.add('bench Temporal data', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   stopper.add('bench database', async () => {
-    const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    if (used?.source !== 'DATABASE_URL' && used?.source !== 'local') return; // an embedded server's files go with the bench folder
+    const admin = new PgClient({ connectionString: onDatabase(used.url, 'postgres') });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
     await admin.end();
@@ -59,7 +79,6 @@ async function main() {
 
   const config = loadConfig({
     PORT: '0',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
     TEMPORAL_TASK_QUEUE: 'bench',
     MONIME_ACCESS_TOKEN: DEV_MONIME_ACCESS_TOKEN,
     MONIME_SPACE_ID: DEV_MONIME_SPACE_ID,
@@ -74,9 +93,12 @@ async function main() {
     say,
     workerRuntime: {},
     temporal: { devServer: { dataDir, port: 17_633, uiPort: 18_633 } },
+    database,
     migrate: true,
     monime: { simulator: { port: 0 } },
   });
+  used = fareflow.database;
+  say(`PostgreSQL: ${describeDatabase(fareflow.database, config)}`);
   const simulator = fareflow.simulator!;
   const api = fareflow.api!.url;
   const headers = { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json' };

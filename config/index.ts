@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { transferTaskQueueFor } from '../contract';
 import { faultConfigSchema, type FaultConfig } from '../simulator/faults';
+import { temporalAccessEnv, temporalAccessFrom, type TemporalAccess } from './temporalAccess';
 
 /**
  * The one place that reads the environment. Everything else receives a `Config`.
@@ -32,13 +33,22 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9.:-]+$/, 'an address to listen on, e.g. 127.0.0.1 or 0.0.0.0')
       .default('127.0.0.1'),
   ),
-  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().default('postgres://postgres@127.0.0.1:5432/fareflow')),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  // Where a local PostgreSQL is looked for when DATABASE_URL is unset (contract §1: 127.0.0.1:5432).
+  LOCAL_POSTGRES_ADDRESS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:5432')
+      .default('127.0.0.1:5432'),
+  ),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().min(1).default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default('fareflow')),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: optionalString,
+  ...temporalAccessEnv,
   MONIME_BASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   MONIME_ACCESS_TOKEN: optionalString,
   MONIME_SPACE_ID: optionalString,
@@ -78,7 +88,13 @@ export interface Config {
   port: number;
   /** The address the API listens on (contract §1 HOST). */
   host: string;
-  databaseUrl: string;
+  /**
+   * DATABASE_URL: exactly that database. Unset (contract §1): `postgres://postgres@<localPostgresAddress>/fareflow`
+   * when a server answers there, else an embedded PostgreSQL under `dataDir` (stack/startDatabase.ts decides).
+   */
+  databaseUrl?: string;
+  /** LOCAL_POSTGRES_ADDRESS, `host:port`: where a local PostgreSQL is looked for when DATABASE_URL is unset. */
+  localPostgresAddress: string;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   apiToken: string;
@@ -100,6 +116,8 @@ export interface Config {
     uiPort: number;
     cliPath?: string;
     workerMetricsPort: number;
+    /** TLS and API key for a cluster at `address` (config/temporalAccess.ts). */
+    access: TemporalAccess;
   };
   monime: {
     /** Unset: the built-in simulator is started in-process on `simulatorPort`. */
@@ -177,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (apiToken === DEV_API_TOKEN) throw new ConfigError('API_TOKEN: production refuses the dev API token');
   }
+  const temporalAccess = temporalAccessFrom(e, e.TEMPORAL_ADDRESS);
+  if ('problem' in temporalAccess) throw new ConfigError(temporalAccess.problem);
   if (e.MONIME_BASE_URL) {
     for (const name of ['MONIME_ACCESS_TOKEN', 'MONIME_SPACE_ID', 'PLATFORM_FINANCIAL_ACCOUNT_ID'] as const) {
       if (!e[name]) throw new ConfigError(`${name}: required when MONIME_BASE_URL is set`);
@@ -188,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    localPostgresAddress: e.LOCAL_POSTGRES_ADDRESS,
     dataDir: path.resolve(cwd, e.DATA_DIR ?? '.data'),
     logLevel: e.LOG_LEVEL,
     apiToken,
@@ -205,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
       workerMetricsPort: e.WORKER_METRICS_PORT,
+      access: temporalAccess,
     },
     monime: {
       baseUrl: e.MONIME_BASE_URL,

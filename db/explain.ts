@@ -20,6 +20,7 @@ import type { AuditEvent } from '../contract';
 import { loadConfig } from '../config';
 import { migrate } from './migrate';
 import { createPool, type Db } from './pool';
+import { findDatabaseUrl } from './server/findDatabase';
 import * as apiReads from './queries/apiReads';
 import * as audit from './queries/audit';
 import * as catalog from './queries/catalog';
@@ -590,7 +591,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(transactions) || transactions < 1_000) throw new Error('--transactions takes an integer of at least 1000');
   const started = Date.now();
   const report = await explainQueries({
-    serverUrl: loadConfig().databaseUrl,
+    serverUrl: await findDatabaseUrl(loadConfig()),
     transactions,
     log: (line) => process.stderr.write(`${line}\n`),
   });

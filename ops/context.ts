@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../config';
 import { createPool, type Db } from '../db/pool';
+import { findDatabaseUrl } from '../db/server/findDatabase';
 import { connectClient } from '../temporal/connection';
 
 export interface OpsContext {
@@ -14,10 +15,13 @@ export interface OpsContext {
 export async function openOpsContext(): Promise<OpsContext> {
   const config = loadConfig();
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-  const { connection, client } = await connectClient(address, config.temporal.namespace).catch((error: Error) => {
+  const { connection, client } = await connectClient(address, config.temporal.namespace, config.temporal.access).catch((error: Error) => {
     throw new OpsError(`cannot reach Temporal at ${address} (${error.message}): is it running, and is TEMPORAL_ADDRESS right?`);
   });
-  const db = createPool(config.databaseUrl, 2);
+  const databaseUrl = await findDatabaseUrl(config).catch((error: Error) => {
+    throw new OpsError(error.message);
+  });
+  const db = createPool(databaseUrl, 2);
   return {
     config,
     client,

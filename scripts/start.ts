@@ -1,12 +1,15 @@
 /**
  * `npm start`: the whole system on embedded defaults — Temporal dev server (unless
- * TEMPORAL_ADDRESS is set), PostgreSQL database and migrations, MoniMe simulator (unless
- * MONIME_BASE_URL is set), workers and API — then prints where everything is.
+ * TEMPORAL_ADDRESS is set), PostgreSQL database and migrations (DATABASE_URL, else the local
+ * server, else an embedded one under the data folder), MoniMe simulator (unless MONIME_BASE_URL
+ * is set), workers and API — then prints where everything is, and which PostgreSQL it uses.
  */
 import { ConfigError, loadConfig, type Config } from '../config';
 import { DEMO_ROUTE_ID } from '../db/queries/seed';
+import { EmbeddedPostgresUnavailable } from '../db/server/binaries';
 import { createLogger } from '../observability/logger';
 import { assembleFareflow } from '../stack/assemble';
+import { databaseFromConfig, describeDatabase } from '../stack/startDatabase';
 import { Stopper, stopOnSignals } from '../stack/stopper';
 import { TemporalCliMissing } from '../temporal/cli';
 import { PortInUse } from '../temporal/ports';
@@ -31,7 +34,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   stopper = new Stopper(logger);
   // Installed before anything starts: Ctrl-C during a slow first start (the CLI build) stops what is up.
-  stopOnSignals(stopper, say, { stopping: (signal) => `\n${signal}: stopping (API, workers, simulator, Temporal)…`, stopped: 'stopped.' });
+  stopOnSignals(stopper, say, {
+    stopping: (signal) => `\n${signal}: stopping (API, workers, simulator, Temporal, PostgreSQL)…`,
+    stopped: 'stopped.',
+  });
 
   const fareflow = await assembleFareflow({
     config,
@@ -39,6 +45,8 @@ async function main(): Promise<void> {
     stopper,
     say,
     workerRuntime: { metricsPort: config.temporal.workerMetricsPort },
+    // Contract §1: with DATABASE_URL unset and no local server, PostgreSQL runs embedded.
+    database: databaseFromConfig(config, { startEmbedded: true }),
     migrate: true,
     // The demo route is paid through the built-in simulator (README's example).
     seedDemo: !config.monime.baseUrl,
@@ -49,6 +57,7 @@ async function main(): Promise<void> {
   say('');
   say('fareflow is running');
   say(`  API                 ${fareflow.api!.url}   (webhooks: POST /webhooks/monime)`);
+  say(`  PostgreSQL          ${describeDatabase(fareflow.database, config)}`);
   if (dev) say(`  Temporal Web UI     ${dev.uiUrl}`);
   say(
     `  Temporal gRPC       ${fareflow.config.temporal.address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
@@ -65,7 +74,12 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  if (error instanceof TemporalCliMissing || error instanceof PortInUse || error instanceof MissingSearchAttributes)
+  if (
+    error instanceof TemporalCliMissing ||
+    error instanceof PortInUse ||
+    error instanceof MissingSearchAttributes ||
+    error instanceof EmbeddedPostgresUnavailable
+  )
     process.stderr.write(`fareflow: ${error.message}\n`);
   else if ((error as { code?: string }).code === 'EADDRINUSE')
     process.stderr.write(`fareflow: ${(error as Error).message}: another fareflow may be running, or set PORT / SIMULATOR_PORT\n`);

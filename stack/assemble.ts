@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { RunningApi } from '../api/server';
 import type { Config } from '../config';
-import { migrate } from '../db/migrate';
 import { createPool, type Db } from '../db/pool';
 import { seedDemoCatalog } from '../db/queries/seed';
 import { MonimeClient } from '../monime/client';
@@ -16,6 +15,7 @@ import { installWorkerRuntime } from '../workers/runtime';
 import { startApi } from './startApi';
 import { monimeFromConfig, startMonime, type MonimePart } from './startMonime';
 import { startTemporal, temporalFromConfig, type TemporalPart } from './startTemporal';
+import { databaseFromConfig, migrateWithProgress, startDatabase, type DatabasePart, type RunningDatabase } from './startDatabase';
 import { createWorkerSet } from './startWorkers';
 import { Stopper } from './stopper';
 
@@ -30,6 +30,11 @@ export interface AssembleOptions {
   workerRuntime?: { metricsPort?: number; metricsHost?: string };
   /** Default from config: TEMPORAL_ADDRESS, else the embedded dev server. */
   temporal?: TemporalPart;
+  /**
+   * Default from config: DATABASE_URL, else the local PostgreSQL or an embedded one already
+   * running in the data folder. `npm start` and the bench ask to start the embedded one.
+   */
+  database?: DatabasePart;
   /** Create the database when missing and run the migrations. Default false. */
   migrate?: boolean;
   /** Default from config: MONIME_BASE_URL, else the simulator in this process. */
@@ -45,8 +50,10 @@ export interface AssembleOptions {
 }
 
 export interface Fareflow {
-  /** The configuration as it runs: TEMPORAL_ADDRESS and MONIME_BASE_URL of the parts started here filled in. */
-  config: Config;
+  /** The configuration as it runs: DATABASE_URL, TEMPORAL_ADDRESS and MONIME_BASE_URL of the parts started here filled in. */
+  config: Config & { databaseUrl: string };
+  /** Which PostgreSQL it uses (the banner says so). */
+  database: RunningDatabase;
   api: RunningApi | null;
   db: Db;
   client: Client;
@@ -63,7 +70,7 @@ export interface Fareflow {
 /**
  * The one way to assemble fareflow — `npm start`, the API and worker processes, the bench and
  * the test harness all come through here, each asking for the parts it needs. Start order:
- * Temporal (dev server or address) with the migrations, the simulator, the pool, the demo
+ * Temporal (dev server or address) beside the database (DATABASE_URL, local or embedded PostgreSQL) and its migrations, the simulator, the pool, the demo
  * seed, the Temporal client, the workers, the API. Each part puts its stop in the stopper as
  * soon as it runs, so stopping is the reverse: API, rate-limiter store, workers, worker
  * connection, client connection, pool, simulator, dev server. A failure halfway stops what
@@ -91,12 +98,19 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
   if (runWorkers) workflowBundle().catch(() => undefined); // awaited by the workers; a failure elsewhere first must not leave it unhandled
 
   // Both settle before going on, so a dev server that came up beside a failed migration is stopped too.
-  const [temporal, migrated] = await Promise.allSettled([
+  const [temporal, database] = await Promise.allSettled([
     startTemporal({ part: opts.temporal ?? temporalFromConfig(config), config, logger, stopper, say: opts.say }),
-    opts.migrate ? migrate(config.databaseUrl) : Promise.resolve(),
+    startDatabase({ part: opts.database ?? databaseFromConfig(config, { startEmbedded: false }), stopper, say: opts.say }).then(
+      async (running) => {
+        // Said only where someone watches a terminal (npm start, the bench); tests and the API process migrate silently.
+        if (opts.migrate) await migrateWithProgress(running.url, opts.say ?? (() => undefined));
+        return running;
+      },
+    ),
   ]);
   if (temporal.status === 'rejected') throw temporal.reason;
-  if (migrated.status === 'rejected') throw migrated.reason;
+  if (database.status === 'rejected') throw database.reason;
+  const databaseUrl = database.value.url;
   const temporalAddress = temporal.value.address;
 
   const { baseUrl: monimeBaseUrl, simulator } = await startMonime({
@@ -107,13 +121,13 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     webhookUrl: runApi && config.port ? `http://127.0.0.1:${config.port}/webhooks/monime` : undefined,
   });
 
-  const db = createPool(config.databaseUrl, databasePoolSize({ workers: runWorkers, api: runApi }), (error) =>
+  const db = createPool(databaseUrl, databasePoolSize({ workers: runWorkers, api: runApi }), (error) =>
     logger.warn({ err: error }, 'an idle database connection was closed; the pool opens another'),
   );
   stopper.add('database pool', () => db.end());
   if (opts.seedDemo) await seedDemoCatalog(db);
 
-  const { connection, client } = await connectClient(temporalAddress, config.temporal.namespace);
+  const { connection, client } = await connectClient(temporalAddress, config.temporal.namespace, config.temporal.access);
   stopper.add('Temporal client connection', () => connection.close());
   await requireSearchAttributes(connection, config.temporal.namespace);
 
@@ -132,7 +146,13 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
   if (api) simulator?.setWebhookUrl(`${api.url}/webhooks/monime`);
 
   return {
-    config: { ...config, temporal: { ...config.temporal, address: temporalAddress }, monime: { ...config.monime, baseUrl: monimeBaseUrl } },
+    config: {
+      ...config,
+      databaseUrl,
+      temporal: { ...config.temporal, address: temporalAddress },
+      monime: { ...config.monime, baseUrl: monimeBaseUrl },
+    },
+    database: database.value,
     api,
     db,
     client,

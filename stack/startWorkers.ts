@@ -38,7 +38,7 @@ export function createWorkerSet(opts: {
   const start = async () => {
     if (running) return;
     const workflowBundle = await opts.workflowBundle();
-    connection ??= await connectWorker(opts.temporalAddress);
+    connection ??= await connectWorker(opts.temporalAddress, config.temporal.access);
     const activities = createActivities({
       db: opts.db,
       monime: opts.monime,

@@ -5,7 +5,6 @@
  * finds its Temporal state again after a restart. Only the ports and folders are moved, so
  * it can run beside the suite's own server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,44 +16,14 @@ import { workflowIdForTransaction } from '../../contract';
 import { connectClient } from '../../temporal/connection';
 import { portIsFree } from '../../temporal/ports';
 import { freePort } from '../support/freePort';
-import { ROOT, nodeScript } from '../support/nodeScript';
+import { npmStart, stopWithCtrlC } from '../support/npmStart';
 import { testCliPath } from '../support/testServer';
 import { waitFor } from '../support/waitFor';
-
-interface Started {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
 
 let dataDir: string;
 let env: Record<string, string>;
 let ports: { api: number; temporal: number; ui: number; simulator: number; metrics: number };
 const databaseName = `fareflow_start_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-
-function npmStart(): Promise<Started> {
-  const start = nodeScript('scripts/start.ts');
-  const child = spawn(start.command, start.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-      return output.includes('Ctrl-C stops everything') ? { child, output: () => output, exited } : undefined;
-    },
-    { timeoutMs: 120_000, what: 'the ready banner of npm start' },
-  ).catch((error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
-  });
-}
-
-async function stopWithCtrlC(started: Started): Promise<number | null> {
-  started.child.kill('SIGINT');
-  return started.exited;
-}
 
 const api = (route: string, init: RequestInit = {}) =>
   fetch(`http://127.0.0.1:${ports.api}${route}`, {
@@ -94,7 +63,7 @@ afterAll(async () => {
 });
 
 it('brings everything up, serves the README example, stops on Ctrl-C, and keeps Temporal state across a restart', async () => {
-  const first = await npmStart();
+  const first = await npmStart(env);
   const banner = first.output();
   expect(banner).toContain(`API                 http://127.0.0.1:${ports.api}`);
   expect(banner).toContain(`Temporal Web UI     http://127.0.0.1:${ports.ui}`);
@@ -134,7 +103,7 @@ it('brings everything up, serves the README example, stops on Ctrl-C, and keeps 
   for (const port of [ports.api, ports.temporal, ports.ui, ports.simulator]) expect(await portIsFree(port)).toBe(true);
 
   // State lives in the data folder: the same workflow is there after a restart.
-  const second = await npmStart();
+  const second = await npmStart(env);
   try {
     const { connection, client } = await connectClient(`127.0.0.1:${ports.temporal}`, 'default');
     try {

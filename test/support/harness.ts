@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Client as PgClient, type Pool } from 'pg';
-import {
-  DEV_MONIME_ACCESS_TOKEN,
-  DEV_MONIME_SPACE_ID,
-  DEV_WEBHOOK_SECRET,
-  SIMULATOR_PLATFORM_ACCOUNT_ID,
-  loadConfig,
-  type Config,
-} from '../../config';
+import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../../config';
 import { createLogger } from '../../observability/logger';
 import type { FaultConfig, RunningSimulator } from '../../simulator';
 import { assembleFareflow, type Fareflow } from '../../stack/assemble';
@@ -19,7 +12,7 @@ import { testTemporalAddress } from './testServer';
 import { waitFor } from './waitFor';
 
 export interface Stack {
-  config: Config;
+  config: Fareflow['config'];
   /** The environment this stack runs on, for subprocesses (ops CLI, a worker to kill). */
   env: Record<string, string>;
   apiUrl: string;

@@ -4,7 +4,9 @@ describe('loadConfig', () => {
   it('runs on the contract defaults with nothing set', () => {
     const config = loadConfig({}, '/srv/fareflow');
     expect(config.port).toBe(3000);
-    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/fareflow');
+    // Contract §1: unset means the local server at 127.0.0.1:5432 if one answers, else embedded (stack/startDatabase.ts).
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.localPostgresAddress).toBe('127.0.0.1:5432');
     expect(config.temporal.address).toBeUndefined();
     expect(config.temporal.namespace).toBe('default');
     expect(config.temporal.taskQueue).toBe('fareflow');
@@ -56,6 +58,8 @@ describe('loadConfig', () => {
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ LOCAL_POSTGRES_ADDRESS: 'postgres://localhost' })).toThrow(/LOCAL_POSTGRES_ADDRESS/);
+    expect(loadConfig({ LOCAL_POSTGRES_ADDRESS: 'db.local:6543' }).localPostgresAddress).toBe('db.local:6543');
     expect(() => loadConfig({ MONIME_WEBHOOK_SECRET: ' , ' })).toThrow(ConfigError);
   });
 
