@@ -15,3 +15,15 @@ export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
     probe.listen(port, host, () => probe.close(() => resolve(true)));
   });
 }
+
+/**
+ * A free port below 32768. Temporal stores membership ports as a PostgreSQL smallint, and
+ * the ports the OS hands out for port 0 are above that, so these are probed in 20000–32767.
+ */
+export async function freeLowPort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (await portIsFree(port, host)) return port;
+  }
+  throw new PortInUse('no free port found between 20000 and 32767');
+}
