@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import { countAuditDeadLetters } from '../db/queries/audit';
+import { readOpenTransactions } from '../db/queries/openTransactions';
 import type { MonimeClient } from '../monime/client';
 import type { Logger } from '../observability/logger';
 import type { ApiMetrics } from '../observability/metrics';
@@ -43,6 +44,7 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
   const limiter = deps.limiter ?? createRejectionLimiter({ redisUrl: config.redisUrl, max: config.rejectedRequestsPerMinute });
   deps.metrics.watchRejectedCallers(() => limiter.trackedCallers());
   deps.metrics.watchAuditDeadLetters(() => countAuditDeadLetters(deps.db));
+  deps.metrics.watchOpenTransactions(() => readOpenTransactions(deps.db));
   const { maxInFlight, maxWaiting, slotWaitMs } = config.webhookCapacity;
   const slots = deps.temporalSlots ?? createTemporalSlots({ maxInFlight, maxWaiting, waitMs: slotWaitMs });
   deps.metrics.watchTemporalSlots(slots);

@@ -24,6 +24,7 @@ import { findDatabaseUrl } from './server/findDatabase';
 import * as apiReads from './queries/apiReads';
 import * as audit from './queries/audit';
 import * as catalog from './queries/catalog';
+import * as openTransactions from './queries/openTransactions';
 import * as ops from './queries/ops';
 import * as payments from './queries/payments';
 import * as seed from './queries/seed';
@@ -32,7 +33,16 @@ import * as transfers from './queries/transfers';
 /** Tables whose size grows with traffic: a sequential scan of one of them is a finding. */
 export const BIG_TABLES = ['transactions', 'tickets', 'payment_codes', 'commission_transfers', 'audit_logs'] as const;
 
-const QUERY_MODULES: Record<string, Record<string, unknown>> = { apiReads, audit, catalog, ops, payments, seed, transfers };
+const QUERY_MODULES: Record<string, Record<string, unknown>> = {
+  apiReads,
+  audit,
+  catalog,
+  openTransactions,
+  ops,
+  payments,
+  seed,
+  transfers,
+};
 
 export interface ExplainedStatement {
   /** `module.function`, with `#n` when the function runs several statements. */
@@ -262,6 +272,7 @@ const STEPS: Step[] = [
     runBy: `${API} (webhooks)`,
     run: (db, s) => apiReads.transactionExists(db, s.completed.transactionId),
   },
+  { query: 'openTransactions.readOpenTransactions', runBy: `${API} (/metrics)`, run: (db) => openTransactions.readOpenTransactions(db) },
   { query: 'apiReads.findTicket', runBy: API, run: (db, s) => apiReads.findTicket(db, s.completed.ticketId) },
   { query: 'apiReads.findTransaction', runBy: `${API}, ops show`, run: (db, s) => apiReads.findTransaction(db, s.completed.transactionId) },
   {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { addOpenTransactionGauges } from './openTransactionGauges';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
@@ -47,8 +48,11 @@ export function createApiMetrics() {
       this.set(temporalSlots.waiting());
     },
   });
+  const openTransactions = addOpenTransactionGauges(registry);
   return {
     registry,
+    /** Where the `fareflow_transactions_open*` gauges read their rows. */
+    watchOpenTransactions: openTransactions.watch,
     /** Where the `fareflow_temporal_calls_*` gauges read their values. */
     watchTemporalSlots(slots: { inFlight(): number; waiting(): number }): void {
       temporalSlots = slots;
