@@ -7,10 +7,11 @@ import { createTransferActivities } from './transfers';
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps): FareflowActivities {
+  const audit = createAuditActivities(deps);
   return {
-    ...createPaymentActivities(deps),
+    ...createPaymentActivities(deps, audit),
     ...createTransferActivities(deps),
-    ...createAuditActivities(deps),
+    ...audit,
   };
 }
 

@@ -6,8 +6,8 @@ import {
   type TransferState,
   type TransferUpdateRecord,
 } from '../contract';
-import { Context } from '@temporalio/activity';
-import { recordTransferIntent, recordTransferState } from '../db/queries/transfers';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { recordTransferIntent, recordTransferState, type TransferRow } from '../db/queries/transfers';
 import { MonimeError, monimeErrorToApplicationFailure } from '../monime/errors';
 import type { InternalTransfer } from '../monime/types';
 import type { ActivityDeps } from './deps';
@@ -28,6 +28,48 @@ function activityAttempt(): number {
     return Context.current().info.attempt;
   } catch {
     return 1;
+  }
+}
+
+/**
+ * The give-up clock of a round, from its first attempt (the intent row's round_started_at),
+ * not from when the activity was scheduled: a transfer queued behind MoniMe's rate limit for
+ * an hour has not been failing for an hour. Past it, a failure that would be retried is final
+ * instead, and the workflow hands the transaction to an operator with "money may have moved"
+ * (an unanswered call may have reached MoniMe).
+ */
+class GiveUpClock {
+  private readonly attemptStartedMs = Date.now();
+
+  constructor(
+    private readonly intent: TransferRow,
+    private readonly giveUpAfterMinutes: number | undefined,
+  ) {}
+
+  private overdue(): boolean {
+    if (this.giveUpAfterMinutes === undefined) return false;
+    const ageSeconds = this.intent.roundAgeSeconds + (Date.now() - this.attemptStartedMs) / 1000;
+    return ageSeconds >= this.giveUpAfterMinutes * 60;
+  }
+
+  /** Before a retry calls MoniMe again (the last attempt may have timed out, outside our code). */
+  checkBeforeRetry(attempt: number): void {
+    if (attempt > 1 && this.overdue()) throw this.gaveUp('the last attempt failed or timed out', attempt);
+  }
+
+  /** A failure that Temporal would retry becomes final once the clock has run out. */
+  checkAfterFailure(error: unknown, attempt: number): void {
+    const final = error instanceof ApplicationFailure && error.nonRetryable;
+    if (!final && this.overdue()) throw this.gaveUp((error as Error).message, attempt);
+  }
+
+  private gaveUp(why: string, attempt: number): ApplicationFailure {
+    return ApplicationFailure.create({
+      type: 'MonimeGaveUp',
+      message: `transfer given up after ${this.giveUpAfterMinutes} minutes of failing attempts: ${why}`,
+      nonRetryable: true,
+      details: [{ attempt }],
+    });
   }
 }
 
@@ -70,6 +112,9 @@ export function createTransferActivities({
         await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: null, status: 'completed' });
         return { transferId: null, status: 'completed', failureReason: null, idempotencyKey };
       }
+      const clock = new GiveUpClock(intent, input.giveUpAfterMinutes);
+      const attempt = activityAttempt();
+      clock.checkBeforeRetry(attempt);
       const transfer = await callMonime(() =>
         monime.createInternalTransfer(
           {
@@ -81,7 +126,10 @@ export function createTransferActivities({
           },
           idempotencyKey,
         ),
-      );
+      ).catch((error: unknown) => {
+        clock.checkAfterFailure(error, attempt);
+        throw error;
+      });
       const state = stateOf(transfer, idempotencyKey);
       await recordTransferState(db, input.transactionId, input.round, {
         monimeTransferId: state.transferId,

@@ -36,6 +36,12 @@ export interface SetTransactionStatusInput {
   status: TransactionStatus;
   reason: AttentionReason | null;
   resolution?: Record<string, unknown>;
+  /**
+   * Audit events to hand to their batcher once the status is written: the last status write of
+   * a payment carries its trail, so the workflow needs no signal, nor a workflow task to learn
+   * that the signal was delivered.
+   */
+  audit?: PublishAuditEventsInput;
 }
 
 /** The ticket a closed transaction gave back, and its status before, for the audit trail. */
@@ -59,6 +65,12 @@ export interface RequestTransferInput {
   round: number;
   net: Money;
   destinationAccountId: string;
+  /**
+   * TRANSFER_GIVE_UP_AFTER_MINUTES, counted from the round's first attempt: retrying calls stop
+   * once it has passed. Absent in workflows started before it was passed here (they give up by
+   * their activity's scheduleToClose instead).
+   */
+  giveUpAfterMinutes?: number;
 }
 
 export interface TransferState {

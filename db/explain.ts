@@ -273,6 +273,11 @@ const STEPS: Step[] = [
     run: (db, s) => apiReads.transactionExists(db, s.completed.transactionId),
   },
   { query: 'openTransactions.readOpenTransactions', runBy: `${API} (/metrics)`, run: (db) => openTransactions.readOpenTransactions(db) },
+  {
+    query: 'apiReads.paymentPreCheck',
+    runBy: `${API} (webhooks)`,
+    run: (db, s) => apiReads.paymentPreCheck(db, s.completed.transactionId, s.openCodes[0].paymentCodeId),
+  },
   { query: 'apiReads.findTicket', runBy: API, run: (db, s) => apiReads.findTicket(db, s.completed.ticketId) },
   { query: 'apiReads.findTransaction', runBy: `${API}, ops show`, run: (db, s) => apiReads.findTransaction(db, s.completed.transactionId) },
   {

@@ -10,6 +10,7 @@ import {
   type AuditActivities,
   type AuditEvent,
   type AuditSettings,
+  type PublishAuditEventsInput,
 } from '../contract';
 import { AUDIT_DELIVERY_RETRY } from './retryPolicies';
 
@@ -68,6 +69,16 @@ export class AuditTrail {
     this.pending = [];
     // Survives cancellation of the transaction: its cancellation is audited too.
     this.deliveries.push(CancellationScope.nonCancellable(() => this.deliver(events)).catch(() => undefined));
+  }
+
+  /**
+   * The pending events, for an activity to publish (the last status write of a payment): they
+   * leave the workflow with that activity instead of by signal.
+   */
+  handOver(): PublishAuditEventsInput {
+    const events = this.pending;
+    this.pending = [];
+    return { events, shards: this.settings.auditShards, batchSize: this.settings.auditBatchSize, flushMs: this.settings.auditFlushMs };
   }
 
   /** Awaited once, before the workflow returns, so no event is left behind. */

@@ -1,7 +1,9 @@
 /**
  * Every retry policy the workflows use, by what it is for. Retries are Temporal's: none of
- * these gives up on its own except where a scheduleToClose beside the proxy says so, and the
- * one try of an audit batch (AUDIT_WRITE_TRY_RETRY), after which the batcher splits the batch.
+ * these gives up on its own except where a scheduleToClose beside the proxy says so, a MoniMe
+ * transfer past TRANSFER_GIVE_UP_AFTER_MINUTES of failing attempts (activities/transfers.ts,
+ * a non-retryable MonimeGaveUp), and the one try of an audit batch (AUDIT_WRITE_TRY_RETRY),
+ * after which the batcher splits the batch.
  */
 import type { RetryPolicy } from '@temporalio/workflow';
 

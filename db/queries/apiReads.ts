@@ -5,6 +5,24 @@ export async function transactionExists(db: Db, transactionId: string): Promise<
   return (rowCount ?? 0) > 0;
 }
 
+/**
+ * The payment webhook's one query: whether the database already knows the payment (a workflow
+ * Temporal may have forgotten), and the company of the code it paid, so the workflow starts
+ * with its CompanyId search attribute set instead of adding it in a history event of its own.
+ */
+export async function paymentPreCheck(
+  db: Db,
+  transactionId: string,
+  paymentCodeId: string,
+): Promise<{ known: boolean; companyId: string | null }> {
+  const { rows } = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM transactions WHERE id = $1) AS known,
+            (SELECT t.company_id FROM payment_codes pc JOIN tickets t ON t.id = pc.ticket_id WHERE pc.id = $2) AS company_id`,
+    [transactionId, paymentCodeId],
+  );
+  return { known: rows[0].known as boolean, companyId: (rows[0].company_id as string | null) ?? null };
+}
+
 export async function findTicket(db: Db, ticketId: string) {
   const { rows } = await db.query(
     `SELECT t.*, pc.ussd_code, pc.expire_time, pc.status AS payment_code_status

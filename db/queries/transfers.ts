@@ -19,7 +19,11 @@ export interface TransferRow {
   status: TransferStatus;
   amountMinor: number;
   failureReason: string | null;
+  /** Seconds since the current round's first attempt (round_started_at), by the database's clock. */
+  roundAgeSeconds: number;
 }
+
+const ROUND_AGE = 'extract(epoch FROM now() - round_started_at)::float8 AS round_age_seconds';
 
 /**
  * Records the intent before MoniMe is called, so a crash between the call and its answer
@@ -33,9 +37,9 @@ export async function recordTransferIntent(db: Db, intent: TransferIntent): Prom
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')
      ON CONFLICT (transaction_id) DO UPDATE
        SET idempotency_key = EXCLUDED.idempotency_key, round = EXCLUDED.round, status = 'requested',
-           monime_transfer_id = NULL, failure_reason = NULL, updated_at = now()
+           monime_transfer_id = NULL, failure_reason = NULL, updated_at = now(), round_started_at = now()
        WHERE commission_transfers.round < EXCLUDED.round
-     RETURNING *`,
+     RETURNING *, ${ROUND_AGE}`,
     [
       intent.transactionId,
       intent.idempotencyKey,
@@ -67,7 +71,7 @@ export async function recordTransferState(
 }
 
 export async function getTransfer(db: Db, transactionId: string): Promise<TransferRow | null> {
-  const { rows } = await db.query(`SELECT * FROM commission_transfers WHERE transaction_id = $1`, [transactionId]);
+  const { rows } = await db.query(`SELECT *, ${ROUND_AGE} FROM commission_transfers WHERE transaction_id = $1`, [transactionId]);
   return rows[0] ? toTransferRow(rows[0]) : null;
 }
 
@@ -80,5 +84,6 @@ function toTransferRow(row: Record<string, unknown>): TransferRow {
     status: row.status as TransferStatus,
     amountMinor: Number(row.amount_minor),
     failureReason: (row.failure_reason as string | null) ?? null,
+    roundAgeSeconds: Number(row.round_age_seconds ?? 0),
   };
 }

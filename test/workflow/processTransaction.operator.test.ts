@@ -67,6 +67,7 @@ describe('a payment that could not be applied (amount mismatch)', () => {
           round: 0,
           net: { currency: 'SLE', value: NET },
           destinationAccountId: appliedFacts(input.transactionId).destinationAccountId,
+          giveUpAfterMinutes: 5,
         },
       ]);
       expect(calls.of('setTransactionStatus')).toEqual([

@@ -63,7 +63,13 @@ it('happy path: the payment applies, MoniMe completes the transfer of net at onc
       },
     ]);
     expect(calls.of('requestTransfer')).toEqual([
-      { transactionId: input.transactionId, round: 0, net: { currency: 'SLE', value: NET }, destinationAccountId: DESTINATION },
+      {
+        transactionId: input.transactionId,
+        round: 0,
+        net: { currency: 'SLE', value: NET },
+        destinationAccountId: DESTINATION,
+        giveUpAfterMinutes: 5,
+      },
     ]);
     expect(calls.of('setTransactionStatus')).toEqual([{ transactionId: input.transactionId, status: 'completed', reason: null }]);
     for (const name of ['acceptPayment', 'checkTransfer', 'recordTransferUpdate', 'releaseTicketOfTransaction'] as const) {

@@ -16,21 +16,26 @@ export type DatabaseActivities = Pick<
  * As local activities the database writes run inside the workflow task that asks for them:
  * no activity task to match, no extra workflow task to report back — about half the Temporal
  * writes of a payment. Safe because each is idempotent: a workflow task lost in a crash runs
- * them again and they find their work done.
+ * them again and they find their work done. A run on the two-task shape (`compact`) has them
+ * without asking the older patch: one marker in its history, not two.
  */
-export function databaseActivities(): DatabaseActivities {
+export function databaseActivities(compact: boolean): DatabaseActivities {
   const options = { startToCloseTimeout: '30 seconds', retry: DATABASE_RETRY } as const;
-  return patched(LOCAL_DB_ACTIVITIES_PATCH)
+  return compact || patched(LOCAL_DB_ACTIVITIES_PATCH)
     ? proxyLocalActivities<DatabaseActivities>(options)
     : proxyActivities<DatabaseActivities>(options);
 }
 
-/** Every MoniMe POST goes through the rate-limited transfer queue; the limit is the server's. */
+/**
+ * Every MoniMe POST goes through the rate-limited transfer queue; the limit is the server's.
+ * No scheduleToClose: it would count the time a transfer waits in that queue, which under a
+ * long peak is longer than the give-up time although nothing failed. The activity gives up
+ * by itself, counting from its round's first attempt (`giveUpAfterMinutes` in its input).
+ */
 export function monimeTransfers(settings: TransactionSettings): Pick<TransferActivities, 'requestTransfer'> {
   return proxyActivities<Pick<TransferActivities, 'requestTransfer'>>({
     taskQueue: transferTaskQueueFor(workflowInfo().taskQueue),
     startToCloseTimeout: `${settings.transferAttemptTimeoutSeconds ?? 20} seconds`,
-    scheduleToCloseTimeout: `${settings.transferGiveUpAfterMinutes} minutes`,
     retry: MONIME_RETRY,
   });
 }

@@ -17,3 +17,9 @@ export const FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH = 'finish-outside-cancelled-sc
 export const UNCONFIRMED_TRANSFER_KEEPS_ROUND_PATCH = 'unconfirmed-transfer-keeps-round';
 /** An operator message answers the situation it was sent in; later it is ignored. */
 export const STALE_OPERATOR_MESSAGES_PATCH = 'stale-operator-messages-ignored';
+/**
+ * The happy path in two workflow tasks: search attributes set at start are changed only when
+ * their value changes, and the last status write hands the audit trail to its batcher (no
+ * signal, and no workflow task to learn the signal was delivered).
+ */
+export const TWO_TASK_HAPPY_PATH_PATCH = 'two-task-happy-path';

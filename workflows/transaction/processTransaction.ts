@@ -18,7 +18,8 @@ import {
 import { AuditTrail } from '../auditTrail';
 import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
 import { TransactionInbox } from './inbox';
-import { FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH } from './patches';
+import { FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH, TWO_TASK_HAPPY_PATH_PATCH } from './patches';
+import { upsertChangedSearchAttributes } from './searchAttributes';
 import { SYSTEM_ACTOR, TransactionState } from './state';
 import { watchForStall } from './stallWatch';
 import { TransferRounds } from './transferRounds';
@@ -29,8 +30,9 @@ import { resolveUnappliedPayment } from './unappliedPayment';
  * Workflow id `transaction-<paymentId>` (contract §4).
  */
 export async function processTransaction(input: ProcessTransactionInput): Promise<TransactionStatusView> {
-  const db = databaseActivities();
-  const state = new TransactionState(input, new AuditTrail('transaction', input.transactionId, input.settings), db);
+  const compact = patched(TWO_TASK_HAPPY_PATH_PATCH);
+  const db = databaseActivities(compact);
+  const state = new TransactionState(input, new AuditTrail('transaction', input.transactionId, input.settings), db, compact);
   const inbox = new TransactionInbox(state);
   inbox.listen();
   const monime = { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db };
@@ -71,10 +73,13 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
     eventId: input.eventId,
     paidAt: input.paidAt,
   });
-  upsertSearchAttributes([
+  const startAttributes = [
     { key: TransactionStatusKey, value: 'processing' },
     { key: AmountMinorKey, value: input.amount.value },
-  ]);
+  ];
+  // The API sets these at start; a run started without them (an older API) still gets them.
+  if (state.compact) upsertChangedSearchAttributes(startAttributes);
+  else upsertSearchAttributes(startAttributes);
   view.stage = 'applying';
   const applied = await db.applyPayment({
     transactionId: input.transactionId,
@@ -89,7 +94,9 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
   } else if (applied.outcome === 'needs_attention') {
     await state.needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
   } else {
-    if (view.companyId) upsertSearchAttributes([{ key: CompanyIdKey, value: view.companyId }]);
+    const company = view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : [];
+    if (state.compact) upsertChangedSearchAttributes(company);
+    else if (company.length > 0) upsertSearchAttributes(company);
     state.record(
       'applied',
       SYSTEM_ACTOR,
@@ -125,11 +132,21 @@ async function complete(state: TransactionState): Promise<void> {
   const { view } = state;
   const before = state.snapshot();
   view.stage = 'completed';
-  await state.publish('completed', null);
-  state.record('completed', SYSTEM_ACTOR, before, {
-    ...state.snapshot(),
-    commission: view.commission,
-    net: view.net,
-    transferId: view.transfer?.id ?? null,
-  });
+  const recordCompleted = () =>
+    state.record('completed', SYSTEM_ACTOR, before, {
+      ...state.snapshot(),
+      commission: view.commission,
+      net: view.net,
+      transferId: view.transfer?.id ?? null,
+    });
+  if (!state.compact) {
+    await state.publish('completed', null);
+    recordCompleted();
+    return;
+  }
+  // Recorded first, so that the status write hands the whole trail to its batcher.
+  view.status = 'completed';
+  view.reason = null;
+  recordCompleted();
+  await state.publish('completed', null, undefined, { handOverAudit: true });
 }

@@ -17,6 +17,7 @@ import {
 } from '../../contract';
 import type { AuditTrail } from '../auditTrail';
 import type { DatabaseActivities } from './activities';
+import { upsertChangedSearchAttributes } from './searchAttributes';
 
 /** The actor named in the audit trail for the workflow's own decisions. */
 export const SYSTEM_ACTOR = 'fareflow';
@@ -40,6 +41,8 @@ export class TransactionState {
     readonly input: ProcessTransactionInput,
     readonly audit: AuditTrail,
     private readonly db: DatabaseActivities,
+    /** The two-task shape (patches.ts TWO_TASK_HAPPY_PATH_PATCH); false on histories recorded before it. */
+    readonly compact = false,
   ) {
     this.view = {
       transactionId: input.transactionId,
@@ -82,16 +85,28 @@ export class TransactionState {
     this.destinationAccountId = facts.destinationAccountId;
   }
 
-  async publish(status: TransactionStatus, reason: AttentionReason | null, resolution?: Record<string, unknown>): Promise<void> {
+  /**
+   * `handOverAudit`: the status write also publishes the pending audit events (the last write
+   * of a payment), so they need no signal of their own.
+   */
+  async publish(
+    status: TransactionStatus,
+    reason: AttentionReason | null,
+    resolution?: Record<string, unknown>,
+    opts: { handOverAudit?: boolean } = {},
+  ): Promise<void> {
     this.view.status = status;
     this.view.reason = reason;
-    upsertSearchAttributes([
+    const attributes = [
       { key: TransactionStatusKey, value: status },
       { key: AttentionReasonKey, value: reason },
       { key: AmountMinorKey, value: this.input.amount.value },
       ...(this.view.companyId ? [{ key: CompanyIdKey, value: this.view.companyId }] : []),
-    ]);
-    const change = await this.db.setTransactionStatus({ transactionId: this.transactionId, status, reason, resolution });
+    ];
+    if (this.compact) upsertChangedSearchAttributes(attributes);
+    else upsertSearchAttributes(attributes);
+    const audit = this.compact && opts.handOverAudit ? this.audit.handOver() : undefined;
+    const change = await this.db.setTransactionStatus({ transactionId: this.transactionId, status, reason, resolution, audit });
     // Histories recorded before status changes were guarded carry no answer here.
     if (change && !change.applied) this.record('status_change_refused', SYSTEM_ACTOR, { status: change.current }, { status, reason });
   }

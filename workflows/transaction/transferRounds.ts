@@ -95,6 +95,7 @@ export class TransferRounds {
         round,
         net: { currency: state.input.amount.currency, value: view.net ?? 0 },
         destinationAccountId: state.destinationAccountId ?? '',
+        giveUpAfterMinutes: this.settings.transferGiveUpAfterMinutes,
       });
     } catch (error) {
       // A rejected request moved nothing; an exhausted one may have (its answer was lost).

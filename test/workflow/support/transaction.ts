@@ -152,6 +152,14 @@ export function stubActivities(overrides: Partial<Activities> = {}): { activitie
     Object.entries(merged).map(([name, implementation]) => [
       name,
       async (input: unknown) => {
+        // The status write that carries audit events publishes them after writing, as the real
+        // activity does: recorded as the write, then the publish.
+        const { audit, ...write } = (name === 'setTransactionStatus' ? input : {}) as Partial<SetTransactionStatusInput>;
+        if (audit) {
+          all.push({ name: name as ActivityName, input: write });
+          all.push({ name: 'publishAuditEvents', input: audit });
+          return implementation(write);
+        }
         all.push({ name: name as ActivityName, input });
         return implementation(input);
       },

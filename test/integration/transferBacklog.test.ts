@@ -1,0 +1,71 @@
+/**
+ * Issue 12: commission transfers queue behind MoniMe's rate limit by design, and time spent
+ * in that queue is not time spent failing. With the limit at 60/minute, 80 payments at once
+ * and TRANSFER_GIVE_UP_AFTER_MINUTES=1, the last transfers wait about 80 s for their turn:
+ * every ticket is issued at once, every transfer is made once, and none is given up.
+ */
+import { startStack, type Stack } from '../support/harness';
+import { allCompleted, ledgerTransfers, payAll, reserveMany } from '../support/payments';
+import { waitFor } from '../support/waitFor';
+
+const PAYMENTS = 80;
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { TRANSFER_RATE_PER_MINUTE: '60', TRANSFER_GIVE_UP_AFTER_MINUTES: '1', STALL_TIMEOUT_SECONDS: '3600' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+it(`gives up no transfer that waited longer than the give-up time in the rate-limited queue (${PAYMENTS} payments at 60/min)`, async () => {
+  const { codes } = await reserveMany(stack, PAYMENTS);
+  const paymentIds = await payAll(stack, codes);
+
+  // Tickets do not wait for transfers: all issued while most transfers are still queued.
+  await waitFor(
+    async () => {
+      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'issued' AND transaction_id = ANY($1)`, [
+        paymentIds,
+      ]);
+      return rows[0].n === PAYMENTS ? true : undefined;
+    },
+    { timeoutMs: 60_000, what: 'every ticket issued' },
+  );
+  expect(ledgerTransfers(stack, paymentIds).counts.filter((count) => count > 0).length).toBeLessThan(PAYMENTS / 2);
+
+  await allCompleted(stack, paymentIds, 300_000);
+  expect(ledgerTransfers(stack, paymentIds).counts).toEqual(new Array(PAYMENTS).fill(1));
+  const attention = await stack.db.query(
+    `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'needs_attention' AND entity_id = ANY($1)`,
+    [paymentIds],
+  );
+  expect(attention.rows[0].n).toBe(0);
+  const spanSeconds = (() => {
+    const times = paymentIds.flatMap((id) => stack.simulator.ledger.transfersForTransaction(id).map((transfer) => transfer.createdAt));
+    return (Math.max(...times) - Math.min(...times)) / 1000;
+  })();
+  process.stderr.write(`[transfer backlog] ${PAYMENTS} transfers over ${spanSeconds.toFixed(0)} s with a 60 s give-up, none given up\n`);
+}, 600_000);
+
+it('still gives up a transfer whose calls keep failing past the give-up time, counted from its first attempt', async () => {
+  stack.simulator.faults.set({ errorRates: { '500': 1 }, scope: 'transfers' });
+  try {
+    const { codes } = await reserveMany(stack, 1);
+    const [paymentId] = await payAll(stack, codes);
+    const transaction = await waitFor(
+      async () => {
+        const response = await stack.api(`/api/transactions/${paymentId}`);
+        const body = (await response.json()) as { status: string };
+        return body.status === 'needs_attention' ? body : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 1_000, what: 'the transfer given up after a minute of 500s' },
+    );
+    expect(transaction).toMatchObject({ status: 'needs_attention' });
+    const status = await stack.client.workflow.getHandle(`transaction-${paymentId}`).query<{ reason: string; lastError: string }>('status');
+    expect(status.reason).toBe('transfer_failed');
+    expect(status.lastError).toMatch(/given up after 1 minutes of failing attempts/);
+    expect(ledgerTransfers(stack, [paymentId]).counts).toEqual([0]);
+  } finally {
+    stack.simulator.faults.reset();
+  }
+}, 300_000);

@@ -1,0 +1,71 @@
+/**
+ * Issue 12: the Temporal work of one happy-path payment, counted from its history. Each event
+ * is a write to Temporal's persistence; the budget fails this test when a change adds any.
+ * Started as the API starts it: TransactionStatus, AmountMinor and CompanyId set at start.
+ */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import {
+  AmountMinorKey,
+  CompanyIdKey,
+  TransactionStatusKey,
+  workflowIdForTransaction,
+  workflowTypes,
+  type ProcessTransactionWorkflow,
+} from '../../contract';
+import { PAID, stubActivities, transactionInput } from './support/transaction';
+import { useWorkflowTesting } from './support/workflowWorkers';
+
+/**
+ * 24 before the two-task shape (three workflow tasks, four upserts, a signal to the audit
+ * batcher and its confirmation); 17 now: started, 2 × 3 workflow-task events, the transfer's 3,
+ * 2 local-activity markers, the patch's marker and its TemporalChangeVersion upsert (the SDK
+ * writes both for every patch), the stall timer, the status upsert, completed.
+ */
+const EVENT_BUDGET = 17;
+
+const { withWorkers } = useWorkflowTesting();
+
+it(`a happy-path payment takes two workflow tasks and at most ${EVENT_BUDGET} history events`, async () => {
+  const { activities, calls } = stubActivities();
+  const input = transactionInput();
+  await withWorkers(activities, async (scope) => {
+    const handle = scope.track(
+      await scope.client.workflow.start<ProcessTransactionWorkflow>(workflowTypes.processTransaction, {
+        taskQueue: scope.taskQueue,
+        workflowId: workflowIdForTransaction(input.transactionId),
+        args: [input],
+        typedSearchAttributes: [
+          { key: TransactionStatusKey, value: 'processing' },
+          { key: AmountMinorKey, value: PAID.value },
+          { key: CompanyIdKey, value: 'cmp-test' },
+        ],
+      }),
+    );
+    expect(await handle.result()).toMatchObject({ status: 'completed' });
+    // As the Web UI exports it: event types by name.
+    const { events } = JSON.parse(historyToJSON(await handle.fetchHistory())) as {
+      events: Array<{
+        eventType: string;
+        upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: object } };
+      }>;
+    };
+    const counts: Record<string, number> = {};
+    for (const event of events) {
+      const type = String(event.eventType).replace('EVENT_TYPE_', '');
+      counts[type] = (counts[type] ?? 0) + 1;
+    }
+    const upserted = events.flatMap((event) =>
+      Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+    );
+    process.stderr.write(`[history shape] upserted: ${upserted.join(', ')}\n`);
+    process.stderr.write(`[history shape] ${events.length} events: ${JSON.stringify(counts)}\n`);
+
+    expect(events.length).toBeLessThanOrEqual(EVENT_BUDGET);
+    expect(counts.WORKFLOW_TASK_COMPLETED).toBe(2);
+    expect(counts.ACTIVITY_TASK_SCHEDULED).toBe(1); // the transfer; database writes are local
+    expect(upserted).toEqual(['TemporalChangeVersion', 'TransactionStatus']); // the patch's, and completed
+    expect(counts.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).toBeUndefined();
+    // The trail still leaves, whole, with the last status write.
+    expect(calls.auditActions()).toEqual(['received', 'applied', 'transfer_requested', 'transfer_completed', 'completed']);
+  });
+});
