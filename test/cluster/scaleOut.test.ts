@@ -5,8 +5,8 @@
  * A sender that redelivers every non-2xx to the other API (as MoniMe would, through a load
  * balancer) ends with every payment settled exactly once and every audit trail complete.
  */
-import { signMonimeWebhook } from '../../monime/signature';
 import { startApiProcess, type ApiProcess } from '../support/apiProcess';
+import { deliverSigned } from '../support/deliver';
 import { startStack, type Stack } from '../support/harness';
 import { allCompleted, inParallel, reserveMany } from '../support/payments';
 import { waitFor } from '../support/waitFor';
@@ -30,27 +30,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function deliver(apiUrl: string, rawBody: string): Promise<number> {
-  try {
-    const response = await fetch(`${apiUrl}/webhooks/monime`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'monime-signature': signMonimeWebhook(stack.config.monime.webhookSecrets[0], rawBody, Math.floor(Date.now() / 1000)),
-      },
-      body: rawBody,
-    });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0; // refused or reset: the API was killed
-  }
-}
-
 /** Until a 2xx, alternating between the two APIs (a load balancer's retry); counts every answer. */
 async function deliverUntilAccepted(first: number, rawBody: string, answers: Map<number, number>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const status = await deliver(apis[(first + attempt) % 2].url, rawBody);
+    const status = await deliverSigned(stack, apis[(first + attempt) % 2].url, rawBody);
     answers.set(status, (answers.get(status) ?? 0) + 1);
     if (status >= 200 && status < 300) return;
     if (attempt > 200) throw new Error(`webhook refused 200 times, last ${status}`);

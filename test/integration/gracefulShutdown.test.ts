@@ -4,10 +4,10 @@
  * non-2xx or a reset is lost when MoniMe redelivers. Also: logs carry the ids, /metrics
  * has the named series, and the worker serves its own metrics.
  */
+import { deliverSigned } from '../support/deliver';
 import { startStack, type Stack } from '../support/harness';
 import { startApiProcess } from '../support/apiProcess';
 import { freePort } from '../support/freePort';
-import { signMonimeWebhook } from '../../monime/signature';
 import { startWorkerProcess } from '../support/workerProcess';
 import { waitFor } from '../support/waitFor';
 
@@ -19,23 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function deliver(url: string, rawBody: string): Promise<number> {
-  try {
-    const response = await fetch(`${url}/webhooks/monime`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'monime-signature': signMonimeWebhook(stack.config.monime.webhookSecrets[0], rawBody, Math.floor(Date.now() / 1000)),
-      },
-      body: rawBody,
-    });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0; // connection refused or reset
-  }
-}
 
 it(`loses nothing when SIGTERM lands in a burst of ${BURST} signed webhooks`, async () => {
   const api = await startApiProcess(stack);
@@ -53,7 +36,7 @@ it(`loses nothing when SIGTERM lands in a burst of ${BURST} signed webhooks`, as
     Array.from({ length: 25 }, async () => {
       while (next < BURST) {
         const i = next++;
-        statuses[i] = await deliver(api.url, payments[i].rawBody);
+        statuses[i] = await deliverSigned(stack, api.url, payments[i].rawBody);
         answered += 1;
         if (answered === 100 && !terminated) {
           terminated = true;
@@ -75,7 +58,7 @@ it(`loses nothing when SIGTERM lands in a burst of ${BURST} signed webhooks`, as
     await expect(stack.client.workflow.getHandle(`transaction-${payment.paymentId}`).describe()).resolves.toBeTruthy();
   }
   // MoniMe redelivers the rest to a running API.
-  for (const payment of refused) expect(await deliver(stack.apiUrl, payment.rawBody)).toBe(200);
+  for (const payment of refused) expect(await deliverSigned(stack, stack.apiUrl, payment.rawBody)).toBe(200);
 
   await waitFor(
     async () => {

@@ -15,14 +15,12 @@ import { DEMO_ROUTE_ID } from '../../db/queries/seed';
 import { workflowIdForTransaction } from '../../contract';
 import { connectClient } from '../../temporal/connection';
 import { portIsFree } from '../../temporal/ports';
-import { freePort } from '../support/freePort';
-import { npmStart, stopWithCtrlC } from '../support/npmStart';
-import { testCliPath } from '../support/testServer';
+import { npmStart, npmStartEnvironment, stopWithCtrlC, type NpmStartPorts } from '../support/npmStart';
 import { waitFor } from '../support/waitFor';
 
 let dataDir: string;
 let env: Record<string, string>;
-let ports: { api: number; temporal: number; ui: number; simulator: number; metrics: number };
+let ports: NpmStartPorts;
 const databaseName = `fareflow_start_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 const api = (route: string, init: RequestInit = {}) =>
@@ -33,26 +31,10 @@ const api = (route: string, init: RequestInit = {}) =>
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-start-'));
-  ports = {
-    api: await freePort(),
-    temporal: await freePort(),
-    ui: await freePort(),
-    simulator: await freePort(),
-    metrics: await freePort(),
-  };
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: String(ports.api),
-    TEMPORAL_DEV_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.ui),
-    SIMULATOR_PORT: String(ports.simulator),
-    WORKER_METRICS_PORT: String(ports.metrics),
-    TEMPORAL_CLI_PATH: testCliPath(),
-    DATA_DIR: dataDir,
+  ({ ports, env } = await npmStartEnvironment(dataDir, {
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${databaseName}`,
     LOG_LEVEL: 'warn',
-  };
+  }));
 });
 afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });

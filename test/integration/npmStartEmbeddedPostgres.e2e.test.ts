@@ -12,16 +12,14 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { runningPostmaster } from '../../db/server/postmasterPid';
 import { portIsFree } from '../../temporal/ports';
-import { freePort } from '../support/freePort';
-import { npmStart, readmeReserveAndPay, stopWithCtrlC } from '../support/npmStart';
-import { testCliPath } from '../support/testServer';
+import { npmStart, npmStartEnvironment, readmeReserveAndPay, stopWithCtrlC, type NpmStartPorts } from '../support/npmStart';
 
 /** Port 1 (tcpmux): nothing listens there, so the probe finds the "default" server closed. */
 const CLOSED_ADDRESS = '127.0.0.1:1';
 
 let dataDir: string;
 let env: Record<string, string>;
-let ports: { api: number; temporal: number; ui: number; simulator: number; metrics: number };
+let ports: NpmStartPorts;
 
 function embeddedPort(banner: string): number {
   const line = /PostgreSQL\s+postgres:\/\/postgres@127\.0\.0\.1:(\d+)\/fareflow\s+\(embedded, files in (.+)\)/.exec(banner);
@@ -43,26 +41,7 @@ async function transactionRow(port: number, id: string) {
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fareflow-embedded-'));
   fs.chmodSync(dataDir, 0o755); // as root, the server runs as `postgres`, which must enter it
-  ports = {
-    api: await freePort(),
-    temporal: await freePort(),
-    ui: await freePort(),
-    simulator: await freePort(),
-    metrics: await freePort(),
-  };
-  env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: String(ports.api),
-    TEMPORAL_DEV_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.ui),
-    SIMULATOR_PORT: String(ports.simulator),
-    WORKER_METRICS_PORT: String(ports.metrics),
-    TEMPORAL_CLI_PATH: testCliPath(),
-    DATA_DIR: dataDir,
-    LOCAL_POSTGRES_ADDRESS: CLOSED_ADDRESS,
-    LOG_LEVEL: 'warn',
-  };
+  ({ ports, env } = await npmStartEnvironment(dataDir, { LOCAL_POSTGRES_ADDRESS: CLOSED_ADDRESS, LOG_LEVEL: 'warn' }));
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,8 +1,48 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DEV_API_TOKEN } from '../../config';
 import { DEMO_ROUTE_ID } from '../../db/queries/seed';
+import { freePort } from './freePort';
 import { ROOT, nodeScript } from './nodeScript';
+import { testCliPath } from './testServer';
 import { waitFor } from './waitFor';
+
+export interface NpmStartPorts {
+  api: number;
+  temporal: number;
+  ui: number;
+  simulator: number;
+  metrics: number;
+}
+
+/**
+ * The environment of an `npm start` that runs beside the suite: its own free ports and data
+ * folder, the run's Temporal CLI, and nothing else of this process's environment but `extra`.
+ */
+export async function npmStartEnvironment(
+  dataDir: string,
+  extra: Record<string, string>,
+): Promise<{ ports: NpmStartPorts; env: Record<string, string> }> {
+  const ports: NpmStartPorts = {
+    api: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    simulator: await freePort(),
+    metrics: await freePort(),
+  };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: String(ports.api),
+    TEMPORAL_DEV_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    SIMULATOR_PORT: String(ports.simulator),
+    WORKER_METRICS_PORT: String(ports.metrics),
+    TEMPORAL_CLI_PATH: testCliPath(),
+    DATA_DIR: dataDir,
+    ...extra,
+  };
+  return { ports, env };
+}
 
 export interface StartedNpmStart {
   child: ChildProcess;
