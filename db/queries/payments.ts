@@ -296,7 +296,9 @@ export async function setTransactionStatus(
         RETURNING status)
      SELECT status, true AS applied FROM moved
      UNION ALL
-     SELECT status, false AS applied FROM transactions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
+     -- Already there (completed → completed: the same write run again after a crash) is not
+     -- a refusal; the row is left as the first write made it.
+     SELECT status, status = $2 AS applied FROM transactions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
     [transactionId, status, reason, resolution ? JSON.stringify(resolution) : null, statusesThatMayMoveTo(status)],
   );
   return { applied: rows[0]?.applied ?? false, current: rows[0]?.status ?? null };

@@ -55,3 +55,16 @@ it('a worker process has a connection for every activity and local-activity slot
   expect(databasePoolSize({ workers: true, api: false })).toBe(slots);
   expect(databasePoolSize({ workers: true, api: true })).toBeGreaterThan(slots);
 });
+
+it('a status write repeated after it was applied (a local activity run again after a worker crash) is applied, not refused', async () => {
+  await db.query(
+    `INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status) VALUES ('pay-twice', 'transaction-pay-twice', 'evt-2', 'pmc-2', 100, 'SLE', 'processing')`,
+  );
+  expect(await setTransactionStatus(db, 'pay-twice', 'completed', null)).toEqual({ applied: true, current: 'completed' });
+  const { rows: before } = await db.query(`SELECT updated_at FROM transactions WHERE id = 'pay-twice'`);
+  expect(await setTransactionStatus(db, 'pay-twice', 'completed', null)).toEqual({ applied: true, current: 'completed' });
+  // Still no move out of a final status, and the row is left as the first write made it.
+  expect(await setTransactionStatus(db, 'pay-twice', 'needs_attention', 'stalled')).toEqual({ applied: false, current: 'completed' });
+  const { rows: after } = await db.query(`SELECT updated_at FROM transactions WHERE id = 'pay-twice'`);
+  expect(after[0].updated_at).toEqual(before[0].updated_at);
+});
