@@ -47,6 +47,8 @@ export interface AssembleOptions {
   workflowBundle?: WorkflowBundle;
   /** Run the API on `config.port`. Default true. */
   api?: boolean;
+  /** The workers' sticky cache size; workers/createWorkers.ts's default unless given (the bench's ablation). */
+  maxCachedWorkflows?: number;
 }
 
 export interface Fareflow {
@@ -139,7 +141,17 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     timeoutMs: config.monime.httpTimeoutMs,
   });
 
-  const workers = createWorkerSet({ config, temporalAddress, db, monime, client, logger, workflowBundle, stopper });
+  const workers = createWorkerSet({
+    config,
+    temporalAddress,
+    db,
+    monime,
+    client,
+    logger,
+    workflowBundle,
+    stopper,
+    maxCachedWorkflows: opts.maxCachedWorkflows,
+  });
   if (runWorkers) await workers.start();
 
   const api = runApi ? await startApi({ config, db, client, connection, monime, logger, stopper }) : null;

@@ -31,6 +31,8 @@ export function createWorkerSet(opts: {
   logger: Logger;
   workflowBundle: () => Promise<WorkflowBundle>;
   stopper: Stopper;
+  /** workers/createWorkers.ts's default unless given (the bench's ablation). */
+  maxCachedWorkflows?: number;
 }): WorkerSet {
   const { config, logger } = opts;
   let connection: NativeConnection | null = null;
@@ -47,7 +49,9 @@ export function createWorkerSet(opts: {
       platformFinancialAccountId: config.monime.platformFinancialAccountId,
       logger: logger.child({ component: 'activities' }),
     });
-    running = runWorkers(await createWorkers({ config, connection, activities, workflowBundle }));
+    running = runWorkers(
+      await createWorkers({ config, connection, activities, workflowBundle, maxCachedWorkflows: opts.maxCachedWorkflows }),
+    );
     running.done.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
   };
   const stop = async () => {

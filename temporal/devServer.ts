@@ -23,7 +23,18 @@ export interface DevServerOptions {
   searchAttributes?: Readonly<Record<string, string>>;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** SQLite pragmas for the state file; DEV_SERVER_SQLITE_PRAGMAS by default (the bench's ablation turns them off with []). */
+  sqlitePragmas?: readonly string[];
 }
+
+/**
+ * WAL lets readers run beside the one writer; synchronous=NORMAL fsyncs at WAL checkpoints
+ * instead of on every commit. What NORMAL trades: the state survives a crash of the server
+ * process, but a power cut or kernel crash can lose the last commits. Acceptable for the
+ * embedded dev server (a developer's machine, the tests, the bench); production runs a real
+ * Temporal cluster, never this. busy_timeout waits for a lock instead of failing at once.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000'];
 
 const run = promisify(execFile);
 
@@ -112,12 +123,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.namespace,
     '--log-level',
     'warn',
-    // WAL lets readers run beside the one writer; synchronous=NORMAL fsyncs at WAL checkpoints
-    // instead of on every commit. What NORMAL trades: the state survives a crash of the server
-    // process, but a power cut or kernel crash can lose the last commits. Acceptable for the
-    // embedded dev server (a developer's machine, the tests, the bench); production runs a real
-    // Temporal cluster, never this. busy_timeout waits for a lock instead of failing at once.
-    ...['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000'].flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...(options.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,6 +21,9 @@ export function databasePoolSize(parts: { workers: boolean; api: boolean }): num
 /** Webhook pre-checks and API reads are single short queries; ten cover hundreds of requests a second. */
 const API_CONNECTIONS = 10;
 
+/** Workflows kept in the main worker's sticky cache: a cached one runs its next task without replaying its history. */
+export const MAX_CACHED_WORKFLOWS = 2_000;
+
 /**
  * Two workers: the main queue runs workflows and database activities; the transfer queue
  * runs the same activities under a server-side rate limit (`maxTaskQueueActivitiesPerSecond`)
@@ -31,6 +34,8 @@ export async function createWorkers(opts: {
   connection: NativeConnection;
   activities: Activities;
   workflowBundle: WorkflowBundle;
+  /** MAX_CACHED_WORKFLOWS unless given (the bench's ablation turns the cache off with 0). */
+  maxCachedWorkflows?: number;
 }): Promise<Worker[]> {
   const { config, connection, activities } = opts;
   const shutdown = shutdownTimes(config.transfers.attemptTimeoutSeconds);
@@ -43,7 +48,7 @@ export async function createWorkers(opts: {
     activities,
     maxConcurrentActivityTaskExecutions: WORKER_SLOTS.activities,
     maxConcurrentLocalActivityExecutions: WORKER_SLOTS.localActivities,
-    maxCachedWorkflows: 2_000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
   });
   const transfers = await Worker.create({
     ...shutdown,

@@ -62,7 +62,13 @@ function stopServer(server: ChildProcess): Promise<void> {
  * group, so a Ctrl-C in the terminal reaches fareflow alone, which stops it last, after the
  * workers and the pool.
  */
-export async function startEmbeddedPostgres(opts: { pgdata: string; say: Say; readyTimeoutMs?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  pgdata: string;
+  say: Say;
+  readyTimeoutMs?: number;
+  /** Server settings passed as `-c name=value` (the bench's cluster: max_connections for 5 processes' pools). */
+  settings?: Record<string, string>;
+}): Promise<EmbeddedPostgres> {
   const { pgdata, say } = opts;
   const logFile = `${pgdata}.log`;
   const leftover = runningPostmaster(pgdata);
@@ -89,6 +95,7 @@ export async function startEmbeddedPostgres(opts: { pgdata: string; say: Say; re
   const log = fs.openSync(logFile, 'a');
   // No Unix socket: only the loopback port, so servers of several clones never collide in /tmp.
   const args = ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  for (const [name, value] of Object.entries(opts.settings ?? {})) args.push('-c', `${name}=${value}`);
   const server = spawn(binaries.postgres, args, { stdio: ['ignore', log, log], detached: true, ...user });
   fs.closeSync(log);
   server.once('error', (error) => fs.appendFileSync(logFile, `fareflow: could not run ${binaries.postgres}: ${error.message}\n`));

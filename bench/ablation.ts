@@ -1,0 +1,63 @@
+import type { Topology } from './settings';
+
+/** How a stack differs from the default one: configuration variables, and the embedded dev server's SQLite pragmas. */
+export interface StackVariant {
+  /** Read by config/ in this process and in every API and worker process. */
+  env: Record<string, string>;
+  /** Embedded topology only: undefined keeps the dev server's default pragmas. */
+  sqlitePragmas?: readonly string[];
+  /** Embedded topology only: undefined keeps the workers' default. */
+  maxCachedWorkflows?: number;
+}
+
+/**
+ * A lever: something fareflow does for throughput that can be switched off. Each is measured
+ * on and off in the same run (the ablation table). Adding one is adding an entry here.
+ */
+export interface Lever {
+  name: string;
+  /** What "on" is, and what "off" changes. */
+  what: string;
+  off: StackVariant;
+  /** Where switching it off means something. */
+  topologies: Topology[];
+}
+
+export const LEVERS: Lever[] = [
+  {
+    name: 'sqlite-pragmas',
+    what: "dev server's SQLite in WAL with synchronous=NORMAL; off: SQLite's defaults (rollback journal, a sync on every commit)",
+    off: { env: {}, sqlitePragmas: [] },
+    topologies: ['embedded'],
+  },
+  {
+    name: 'workflow-cache',
+    what: "workers keep 2,000 workflows in their sticky cache (a cached workflow's next task needs no replay); off: no cache",
+    off: { env: {}, maxCachedWorkflows: 0 },
+    topologies: ['embedded'],
+  },
+  {
+    name: 'webhook-limiter',
+    what: 'at most 64 Temporal calls in flight per API process, 256 waiting 250 ms, else 503 + Retry-After; off: 100,000 in flight',
+    off: { env: { WEBHOOK_MAX_IN_FLIGHT: '100000', WEBHOOK_MAX_WAITING: '0' } },
+    topologies: ['embedded', 'cluster'],
+  },
+  {
+    name: 'audit-batching',
+    what: 'audit events inserted 100 per batch (AUDIT_BATCH_SIZE); off: one insert per event',
+    off: { env: { AUDIT_BATCH_SIZE: '1' } },
+    topologies: ['embedded', 'cluster'],
+  },
+];
+
+/** What every bench stack runs with: MoniMe's transfer limit lifted (the simulator has none), quiet logs. */
+export const BENCH_ENV: Record<string, string> = {
+  TRANSFER_RATE_PER_MINUTE: '600000',
+  LOG_LEVEL: 'warn',
+};
+
+export function leversFor(topology: Topology, names?: string[]): Lever[] {
+  const unknown = (names ?? []).filter((name) => !LEVERS.some((lever) => lever.name === name));
+  if (unknown.length) throw new Error(`unknown lever ${unknown.join(', ')}: one of ${LEVERS.map((lever) => lever.name).join(', ')}`);
+  return LEVERS.filter((lever) => lever.topologies.includes(topology) && (!names || names.includes(lever.name)));
+}
