@@ -192,3 +192,9 @@ it('keeps .env out of git and out of the image, and documents every variable in 
   // No secret values: every secret is empty or a placeholder.
   for (const name of ['MONIME_ACCESS_TOKEN', 'MONIME_WEBHOOK_SECRET', 'API_TOKEN']) expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
 });
+
+it('gives PostgreSQL connections for every worker slot, the APIs and Temporal (the default 100 is too few)', () => {
+  const command = /postgresql:[\s\S]*?command: \[([^\]]*)\]/.exec(read('docker-compose.yml'))?.[1] ?? '';
+  const maxConnections = Number(/max_connections=(\d+)/.exec(command)?.[1]);
+  expect(maxConnections).toBeGreaterThanOrEqual(2 * 60 + 2 * 10 + 50);
+});
