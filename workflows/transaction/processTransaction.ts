@@ -19,7 +19,6 @@ import { AuditTrail } from '../auditTrail';
 import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
 import { TransactionInbox } from './inbox';
 import { FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH, TWO_TASK_HAPPY_PATH_PATCH } from './patches';
-import { upsertChangedSearchAttributes } from './searchAttributes';
 import { SYSTEM_ACTOR, TransactionState } from './state';
 import { watchForStall } from './stallWatch';
 import { TransferRounds } from './transferRounds';
@@ -78,8 +77,7 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
     { key: AmountMinorKey, value: input.amount.value },
   ];
   // The API sets these at start; a run started without them (an older API) still gets them.
-  if (state.compact) upsertChangedSearchAttributes(startAttributes);
-  else upsertSearchAttributes(startAttributes);
+  state.upsertAttributes(startAttributes);
   view.stage = 'applying';
   const applied = await db.applyPayment({
     transactionId: input.transactionId,
@@ -94,9 +92,7 @@ async function applyPayment(state: TransactionState, db: DatabaseActivities): Pr
   } else if (applied.outcome === 'needs_attention') {
     await state.needsAttention(applied.reason ?? 'unknown_payment_code', { paid: input.amount, expected: view.expectedAmount });
   } else {
-    const company = view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : [];
-    if (state.compact) upsertChangedSearchAttributes(company);
-    else if (company.length > 0) upsertSearchAttributes(company);
+    state.upsertAttributes(view.companyId ? [{ key: CompanyIdKey, value: view.companyId }] : []);
     state.record(
       'applied',
       SYSTEM_ACTOR,

@@ -1,7 +1,7 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
 /** The typed form of upsertSearchAttributes' argument. */
-type SearchAttributeUpdatePair = Extract<Parameters<typeof upsertSearchAttributes>[0], unknown[]>[number];
+export type SearchAttributeUpdatePair = Extract<Parameters<typeof upsertSearchAttributes>[0], unknown[]>[number];
 
 /**
  * Upserts only the attributes whose value differs from what the workflow already has (set at

@@ -17,7 +17,7 @@ import {
 } from '../../contract';
 import type { AuditTrail } from '../auditTrail';
 import type { DatabaseActivities } from './activities';
-import { upsertChangedSearchAttributes } from './searchAttributes';
+import { upsertChangedSearchAttributes, type SearchAttributeUpdatePair } from './searchAttributes';
 
 /** The actor named in the audit trail for the workflow's own decisions. */
 export const SYSTEM_ACTOR = 'fareflow';
@@ -103,12 +103,17 @@ export class TransactionState {
       { key: AmountMinorKey, value: this.input.amount.value },
       ...(this.view.companyId ? [{ key: CompanyIdKey, value: this.view.companyId }] : []),
     ];
-    if (this.compact) upsertChangedSearchAttributes(attributes);
-    else upsertSearchAttributes(attributes);
+    this.upsertAttributes(attributes);
     const audit = this.compact && opts.handOverAudit ? this.audit.handOver() : undefined;
     const change = await this.db.setTransactionStatus({ transactionId: this.transactionId, status, reason, resolution, audit });
     // Histories recorded before status changes were guarded carry no answer here.
     if (change && !change.applied) this.record('status_change_refused', SYSTEM_ACTOR, { status: change.current }, { status, reason });
+  }
+
+  /** On the two-task shape only values that change are upserted; before it, every upsert as its histories recorded it. */
+  upsertAttributes(pairs: SearchAttributeUpdatePair[]): void {
+    if (this.compact) upsertChangedSearchAttributes(pairs);
+    else if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
 
   async needsAttention(reason: AttentionReason, detail?: unknown): Promise<void> {
