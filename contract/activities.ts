@@ -122,4 +122,26 @@ export interface AuditActivities {
   recordAuditDeadLetters(letters: AuditDeadLetter[]): Promise<number>;
 }
 
-export type FareflowActivities = PaymentActivities & TransferActivities & AuditActivities;
+/** One sweep of a task queue's transactions for stalls (the stall sweeper's Schedule starts it). */
+export interface StallSweepInput {
+  /** The main task queue whose transactions are swept. */
+  taskQueue: string;
+  /** STALL_TIMEOUT_SECONDS of the worker that created the Schedule. */
+  stallTimeoutSeconds: number;
+}
+
+export interface StallSweepResult {
+  /** Transactions visibility showed `processing` past the stall timeout. */
+  found: number;
+  /** Of those, signalled `stallDetected` (the others had made their stall check, or closed meanwhile). */
+  signalled: number;
+  /** Signals that failed; the next sweep finds those transactions again. */
+  failed: number;
+}
+
+export interface StallSweepActivities {
+  /** Lists stalled transactions through visibility and signals each that still waits for it. */
+  signalStalledTransactions(input: StallSweepInput): Promise<StallSweepResult>;
+}
+
+export type FareflowActivities = PaymentActivities & TransferActivities & AuditActivities & StallSweepActivities;

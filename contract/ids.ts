@@ -19,6 +19,9 @@ export const workflowIdForReservation = (ticketId: string) => `reservation-${tic
 /** Transfers get their own queue so that one server-side rate limit covers every worker. */
 export const transferTaskQueueFor = (taskQueue: string) => `${taskQueue}-transfers`;
 
+/** One stall sweeper per task queue (a Temporal Schedule, workers/stallSweepSchedule.ts); its runs are `<id>-<time>`. */
+export const stallSweepScheduleId = (taskQueue: string) => `stall-sweep-${taskQueue}`;
+
 /** Batcher ids carry the task queue so that separate deployments on one namespace never share a batcher. */
 export const auditBatcherWorkflowId = (taskQueue: string, shard: number) => `audit-batcher-${taskQueue}-${shard}`;
 

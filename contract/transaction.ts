@@ -33,10 +33,23 @@ export type MonimeTransferStatus = 'pending' | 'processing' | 'completed' | 'fai
 /** Ours: `requested` is written before MoniMe is called, so a crash leaves a trace. */
 export type TransferStatus = 'requested' | MonimeTransferStatus;
 
+/**
+ * How a transaction learns it has stalled (workflows/transaction/stallWatch.ts): `timer`, a
+ * timer of its own armed at start; `sweeper`, the `stallDetected` signal of the stall
+ * sweeper (workflows/sweepStalledTransactions.ts), which finds stalled transactions by a
+ * visibility query, so a payment carries no timer.
+ */
+export type StallWatchMode = 'timer' | 'sweeper';
+
 /** Per-deployment settings a transaction runs with, fixed at its start. */
 export interface TransactionSettings {
   /** A transaction not completed within this becomes needs_attention/stalled. */
   stallTimeoutSeconds: number;
+  /**
+   * Absent (every history recorded before the sweeper): `timer`. The API starts new
+   * transactions with `sweeper`. Read from the input, never asked of `patched()`: see stallWatch.ts.
+   */
+  stallWatch?: StallWatchMode;
   /** A pending transfer with no webhook is polled after this. */
   transferPollAfterSeconds: number;
   /** Bounds the whole effort of one transfer call (scheduleToClose), retries included. */
@@ -81,6 +94,14 @@ export interface TransferUpdate {
   status: MonimeTransferStatus;
   failureReason?: string | null;
   eventId?: string;
+}
+
+/** The answer of the `stallWatch` query: what the stall sweeper asks before it signals. */
+export interface StallWatchView {
+  /** True while a `stallDetected` signal would still be acted on: sweeper mode, not yet checked once. */
+  awaitsSignal: boolean;
+  /** From when a `stallDetected` signal counts (run start + stallTimeoutSeconds), ISO; earlier ones are ignored. */
+  dueAt: string;
 }
 
 /** The answer of the `status` query. */

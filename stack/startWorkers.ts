@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger';
 import { connectWorker } from '../temporal/connection';
 import type { WorkflowBundle } from '../workers/bundle';
 import { createWorkers, runWorkers } from '../workers/createWorkers';
+import { ensureStallSweepSchedule } from '../workers/stallSweepSchedule';
 import type { Stopper } from './stopper';
 
 export interface WorkerSet {
@@ -15,12 +16,16 @@ export interface WorkerSet {
   start(): Promise<void>;
   /** Stops polling and lets the activities in hand finish (workers/createWorkers.ts shutdownTimes). */
   stop(): Promise<void>;
+  /** The workers' connection once they started (eager workflow start needs a client on it). */
+  connection(): NativeConnection | null;
 }
 
 /**
- * Both task queues' workers, stoppable and startable again. Registers its stops (workers
- * drain, then their connection closes) whether or not the workers run yet, so they land in
- * the stop order where the workers belong even when `start()` comes later.
+ * Both task queues' workers, stoppable and startable again, and the main queue's stall
+ * sweeper (workers/stallSweepSchedule.ts), made sure of at every start: a transaction the API
+ * starts relies on it to be marked stalled. Registers its stops (workers drain, then their
+ * connection closes) whether or not the workers run yet, so they land in the stop order where
+ * the workers belong even when `start()` comes later.
  */
 export function createWorkerSet(opts: {
   config: Config;
@@ -33,6 +38,8 @@ export function createWorkerSet(opts: {
   stopper: Stopper;
   /** workers/createWorkers.ts's default unless given (the bench's ablation). */
   maxCachedWorkflows?: number;
+  /** ActivityDeps.auditTrailHandOver; 'insert' unless given (the bench's ablation). */
+  auditTrailHandOver?: 'insert' | 'batcher';
 }): WorkerSet {
   const { config, logger } = opts;
   let connection: NativeConnection | null = null;
@@ -40,6 +47,7 @@ export function createWorkerSet(opts: {
   const start = async () => {
     if (running) return;
     const workflowBundle = await opts.workflowBundle();
+    await ensureStallSweepSchedule(opts.client, { taskQueue: config.temporal.taskQueue, stallTimeoutSeconds: config.stallTimeoutSeconds });
     connection ??= await connectWorker(opts.temporalAddress, config.temporal.access);
     const activities = createActivities({
       db: opts.db,
@@ -48,6 +56,7 @@ export function createWorkerSet(opts: {
       taskQueue: config.temporal.taskQueue,
       platformFinancialAccountId: config.monime.platformFinancialAccountId,
       logger: logger.child({ component: 'activities' }),
+      auditTrailHandOver: opts.auditTrailHandOver,
     });
     running = runWorkers(
       await createWorkers({ config, connection, activities, workflowBundle, maxCachedWorkflows: opts.maxCachedWorkflows }),
@@ -63,5 +72,5 @@ export function createWorkerSet(opts: {
     await connection?.close();
   });
   opts.stopper.add('workers', stop);
-  return { start, stop };
+  return { start, stop, connection: () => connection };
 }

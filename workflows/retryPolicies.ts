@@ -2,8 +2,9 @@
  * Every retry policy the workflows use, by what it is for. Retries are Temporal's: none of
  * these gives up on its own except where a scheduleToClose beside the proxy says so, a MoniMe
  * transfer past TRANSFER_GIVE_UP_AFTER_MINUTES of failing attempts (activities/transfers.ts,
- * a non-retryable MonimeGaveUp), and the one try of an audit batch (AUDIT_WRITE_TRY_RETRY),
- * after which the batcher splits the batch.
+ * a non-retryable MonimeGaveUp), the one try of an audit batch (AUDIT_WRITE_TRY_RETRY),
+ * after which the batcher splits the batch, and a stall sweep (STALL_SWEEP_RETRY), which the
+ * next sweep repeats anyway.
  */
 import type { RetryPolicy } from '@temporalio/workflow';
 
@@ -35,3 +36,6 @@ export const AUDIT_WRITE_TRY_RETRY: RetryPolicy = { ...AUDIT_WRITE_RETRY, maximu
 
 /** Setting a refused event aside: a database write like any other, retried for as long as it takes. */
 export const AUDIT_DEAD_LETTER_RETRY: RetryPolicy = DATABASE_RETRY;
+
+/** A stall sweep: a few attempts, then the run ends; the Schedule's next sweep lists again. */
+export const STALL_SWEEP_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 };

@@ -12,6 +12,12 @@ export interface WebhookDeps {
   metrics: ApiMetrics;
   /** The process's bounded Temporal slots; without them, calls are not limited. */
   slots?: TemporalSlots;
+  /**
+   * A client on the workers' NativeConnection, where they share this process: transaction
+   * workflows are then started eagerly (config.temporal.eagerStart), their first workflow task
+   * handed straight to the worker in the start's answer.
+   */
+  eagerStarts?: Client;
 }
 
 export type WebhookResult = { status: 'accepted' | 'duplicate'; workflowId: string } | { status: 'ignored' };
@@ -19,6 +25,8 @@ export type WebhookResult = { status: 'accepted' | 'duplicate'; workflowId: stri
 export function transactionSettings(config: Config): TransactionSettings {
   return {
     stallTimeoutSeconds: config.stallTimeoutSeconds,
+    // No timer per payment: the workers' stall sweeper signals a stalled one (workers/stallSweepSchedule.ts).
+    stallWatch: 'sweeper',
     transferPollAfterSeconds: config.transfers.pollAfterSeconds,
     transferGiveUpAfterMinutes: config.transfers.giveUpAfterMinutes,
     transferAttemptTimeoutSeconds: config.transfers.attemptTimeoutSeconds,

@@ -1,6 +1,8 @@
 /**
  * Issue 5: stuck detection. A transfer that stays `pending` with no webhook is not a
  * failure, yet after STALL_TIMEOUT_SECONDS the transaction must surface for an operator.
+ * Started by the API, so found by the stall sweeper (a Schedule, every second here), not by
+ * a timer of its own (issue 12).
  */
 import { retryTransferSignal, statusQuery, workflowIdForTransaction } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
@@ -32,6 +34,15 @@ it('marks a transaction stalled, refuses to cancel it, and `retryTransfer` asks 
     { timeoutMs: 20_000, what: 'stalled' },
   );
   expect(stalled).toMatchObject({ status: 'needs_attention', stage: 'awaiting_transfer', transfer: { status: 'pending' } });
+  // The sweeper's signal did it; the only timer is the transfer's poll (TRANSFER_POLL_AFTER_SECONDS), none of 2 s.
+  const events = (await handle.fetchHistory()).events ?? [];
+  expect(events.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'stallDetected').length).toBeGreaterThan(
+    0,
+  );
+  const timers = events.flatMap((event) =>
+    event.timerStartedEventAttributes ? [Number(event.timerStartedEventAttributes.startToFireTimeout?.seconds)] : [],
+  );
+  expect(timers).toEqual([600]);
   await waitFor(
     async () => {
       for await (const execution of stack.client.workflow.list({

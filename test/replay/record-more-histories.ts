@@ -1,11 +1,11 @@
 /**
  * Records the transaction paths record-histories.ts does not reach: an operator's reject,
  * a pending transfer settled by webhook or by poll, a cancel refused while the transfer
- * runs, and a stall. Run like it (`npm run record-histories`), before a refactor, so the
+ * runs, and a stall, with the stall sweeper's run that signalled it. Run like it (`npm run record-histories`), before a refactor, so the
  * refactored code proves it replays them.
  */
 import { writeHistoryFixture } from './writeFixture';
-import { resolveSignal } from '../../contract';
+import { resolveSignal, workflowTypes, type StallSweepResult } from '../../contract';
 import { startStack, type Stack } from '../support/harness';
 import { reserveTicket } from '../support/scenario';
 import { waitFor } from '../support/waitFor';
@@ -41,6 +41,21 @@ async function save(on: Stack, name: string, workflowId: string) {
     what: `${workflowId} closed`,
   });
   writeHistoryFixture(name, workflowId);
+}
+
+/** A closed run of the stack's stall sweeper that signalled a transaction. */
+async function sweepThatSignalled(on: Stack): Promise<string> {
+  const query = `WorkflowType = '${workflowTypes.sweepStalledTransactions}' AND TaskQueue = '${on.config.temporal.taskQueue}' AND ExecutionStatus = 'Completed'`;
+  return waitFor(
+    async () => {
+      for await (const execution of on.client.workflow.list({ query })) {
+        const result = (await on.client.workflow.getHandle(execution.workflowId, execution.runId).result()) as StallSweepResult;
+        if (result.signalled > 0) return execution.workflowId;
+      }
+      return undefined;
+    },
+    { timeoutMs: 30_000, what: 'a sweep that signalled' },
+  );
 }
 
 it('records the remaining transaction paths', async () => {
@@ -87,4 +102,5 @@ it('records the remaining transaction paths', async () => {
   await view(stalling, stalled.paymentId, (body) => body.status === 'needs_attention');
   await status(stalling, stalled.paymentId, 'completed');
   await save(stalling, 'processTransaction-stalled', `transaction-${stalled.paymentId}`);
+  await save(stalling, 'sweepStalledTransactions-signalled', await sweepThatSignalled(stalling));
 });

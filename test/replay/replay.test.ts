@@ -10,12 +10,13 @@ import * as transactionPatches from '../../workflows/transaction/patches';
 
 const { LOCAL_DB_ACTIVITIES_PATCH } = transactionPatches;
 import { RESERVATION_DEADLINE_PATCH } from '../../workflows/releaseReservation';
+import { workflowTypes, type ProcessTransactionInput } from '../../contract';
 
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 
 interface HistoryJson {
   events: Array<{
-    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string }; input?: { payloads?: Array<{ data?: string }> } };
     markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: Array<{ data?: string }> }> };
   }>;
 }
@@ -26,6 +27,13 @@ function patchesOf(history: HistoryJson): string[] {
     .filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')
     .flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
     .map((payload) => (JSON.parse(Buffer.from(payload.data ?? '', 'base64').toString('utf8')) as { id: string }).id);
+}
+
+/** A transaction's stall watch, as its input (recorded in the start event) chose it. */
+function stallWatchOf(history: HistoryJson): string {
+  const payload = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? '';
+  const input = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as ProcessTransactionInput;
+  return input.settings.stallWatch ?? 'timer';
 }
 
 // runReplayHistory takes the JSON as Temporal's CLI and Web UI export it.
@@ -45,7 +53,15 @@ describe('recorded workflow histories replay on the current code', () => {
 
   it('has fixtures for every workflow type', () => {
     const types = new Set(recorded.map(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect([...types].sort()).toEqual(['auditBatcher', 'processTransaction', 'releaseReservation']);
+    expect([...types].sort()).toEqual(Object.values(workflowTypes).sort());
+  });
+
+  it('covers processTransaction with its stall watch on a timer (inputs without stallWatch) and by the sweeper', () => {
+    const modes = recorded
+      .filter(({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'processTransaction')
+      .map(({ history }) => stallWatchOf(history));
+    expect(modes).toContain('timer');
+    expect(modes).toContain('sweeper');
   });
 
   it('covers processTransaction before and after its database writes became local activities', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Client as PgClient, type Pool } from 'pg';
 import { DEV_MONIME_ACCESS_TOKEN, DEV_MONIME_SPACE_ID, DEV_WEBHOOK_SECRET, SIMULATOR_PLATFORM_ACCOUNT_ID, loadConfig } from '../../config';
+import { stallSweepScheduleId } from '../../contract';
 import { createLogger } from '../../observability/logger';
 import type { FaultConfig, RunningSimulator } from '../../simulator';
 import { assembleFareflow, type Fareflow } from '../../stack/assemble';
@@ -103,6 +104,11 @@ export async function startStack(
     stopWorkers: () => fareflow.stopWorkers(),
     startWorkers: () => fareflow.startWorkers(),
     async stop() {
+      // The stall sweeper's Schedule outlives the workers in Temporal; the run's dev server is shared.
+      await fareflow.client.schedule
+        .getHandle(stallSweepScheduleId(config.temporal.taskQueue))
+        .delete()
+        .catch(() => undefined);
       await fareflow.stop();
       await dropDatabase(databaseName);
     },

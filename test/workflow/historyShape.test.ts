@@ -1,9 +1,12 @@
 /**
  * Issue 12: the Temporal work of one happy-path payment, counted from its history. Each event
  * is a write to Temporal's persistence; the budget fails this test when a change adds any.
- * Started as the API starts it: TransactionStatus, AmountMinor and CompanyId set at start.
+ * Started as the API starts it: TransactionStatus, AmountMinor and CompanyId set at start, and
+ * the API's settings (the stall watch by the sweeper, so no timer).
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { transactionSettings } from '../../api/webhooks/context';
+import { loadConfig } from '../../config';
 import {
   AmountMinorKey,
   CompanyIdKey,
@@ -17,17 +20,20 @@ import { useWorkflowTesting } from './support/workflowWorkers';
 
 /**
  * 24 before the two-task shape (three workflow tasks, four upserts, a signal to the audit
- * batcher and its confirmation); 17 now: started, 2 × 3 workflow-task events, the transfer's 3,
- * 2 local-activity markers, the patch's marker and its TemporalChangeVersion upsert (the SDK
- * writes both for every patch), the stall timer, the status upsert, completed.
+ * batcher and its confirmation); 17 with it; 16 now that the stall sweeper replaced the stall
+ * timer: started, 2 × 3 workflow-task events, the transfer's 3, 2 local-activity markers, the
+ * patch's marker and its TemporalChangeVersion upsert (the SDK writes both for every patch),
+ * the status upsert, completed.
  */
-const EVENT_BUDGET = 17;
+const EVENT_BUDGET = 16;
 
 const { withWorkers } = useWorkflowTesting();
 
 it(`a happy-path payment takes two workflow tasks and at most ${EVENT_BUDGET} history events`, async () => {
   const { activities, calls } = stubActivities();
-  const input = transactionInput();
+  const { stallWatch } = transactionSettings(loadConfig({}));
+  expect(stallWatch).toBe('sweeper');
+  const input = transactionInput({ stallWatch });
   await withWorkers(activities, async (scope) => {
     const handle = scope.track(
       await scope.client.workflow.start<ProcessTransactionWorkflow>(workflowTypes.processTransaction, {
@@ -65,6 +71,7 @@ it(`a happy-path payment takes two workflow tasks and at most ${EVENT_BUDGET} hi
     expect(counts.ACTIVITY_TASK_SCHEDULED).toBe(1); // the transfer; database writes are local
     expect(upserted).toEqual(['TemporalChangeVersion', 'TransactionStatus']); // the patch's, and completed
     expect(counts.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).toBeUndefined();
+    expect(counts.TIMER_STARTED).toBeUndefined(); // stalls are found by the sweeper
     // The trail still leaves, whole, with the last status write.
     expect(calls.auditActions()).toEqual(['received', 'applied', 'transfer_requested', 'transfer_completed', 'completed']);
   });

@@ -1,9 +1,18 @@
 /**
  * processTransaction on stubbed activities: the straight path and MoniMe's asynchronous
- * answers (webhook, polling, stall). Operator paths: processTransaction.operator.test.ts;
- * cancellation: processTransaction.cancel.test.ts.
+ * answers (webhook, polling, stall — by its own timer, or by the sweeper's signal). Operator
+ * paths: processTransaction.operator.test.ts; cancellation: processTransaction.cancel.test.ts.
  */
-import { resolveSignal, retryTransferSignal, transferIdempotencyKey, transferUpdateSignal, workflowIdForTransaction } from '../../contract';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import {
+  resolveSignal,
+  retryTransferSignal,
+  stallDetectedSignal,
+  stallWatchQuery,
+  transferIdempotencyKey,
+  transferUpdateSignal,
+  workflowIdForTransaction,
+} from '../../contract';
 import {
   COMMISSION,
   DESTINATION,
@@ -202,7 +211,7 @@ it('a failed webhook spends the idempotency key: transfer_failed, and the retrie
   });
 });
 
-it('stall: a transfer left pending past stallTimeoutSeconds becomes needs_attention/stalled; retryTransfer then polls and completes it', async () => {
+it('stall, timer mode (an input without stallWatch, as every run before the sweeper): a transfer left pending past stallTimeoutSeconds becomes needs_attention/stalled; retryTransfer then polls and completes it', async () => {
   const { activities, calls } = stubActivities({ requestTransfer: async (input) => transferState(input, 'trf-stuck', 'pending') });
   const input = transactionInput({ stallTimeoutSeconds: 2 });
   await withWorkers(activities, async (scope) => {
@@ -245,6 +254,81 @@ it('stall timer: a transaction already waiting for an operator is not marked sta
     await waitForTimerFiredAndSeen(handle);
     expect(await statusOf(handle)).toMatchObject({ status: 'needs_attention', reason: 'amount_mismatch', stage: 'awaiting_operator' });
     expect(statusWrites(calls)).toEqual(['needs_attention/amount_mismatch']);
+
+    // The sweeper's signal to a run on its timer is recorded and changes nothing; the run says it does not wait for one.
+    await handle.signal(stallDetectedSignal);
+    await handle.signal(resolveSignal, { decision: 'accept', note: 'approved', operator: 'ada' });
+    expect(await handle.result()).toMatchObject({ status: 'completed' });
+    expect(await handle.query(stallWatchQuery)).toMatchObject({ awaitsSignal: false });
+    expect(statusWrites(calls)).toEqual(['needs_attention/amount_mismatch', 'processing/-', 'completed/-']);
+  });
+});
+
+it('stall, sweeper mode: no stall timer; a signal before the stall time is ignored, the first one after marks it stalled, a repeat changes nothing', async () => {
+  const { activities, calls } = stubActivities({ requestTransfer: async (input) => transferState(input, 'trf-stuck', 'pending') });
+  const input = transactionInput({ stallWatch: 'sweeper', stallTimeoutSeconds: 2 });
+  await withWorkers(activities, async (scope) => {
+    const handle = await startTransaction(scope, input);
+    await viewWhen(handle, 'awaiting the transfer', (view) => view.stage === 'awaiting_transfer');
+    const watch = await handle.query(stallWatchQuery);
+    expect(watch.awaitsSignal).toBe(true);
+    expect(Date.parse(watch.dueAt) - (await handle.describe()).startTime.getTime()).toBe(2_000);
+
+    // Early (a sweeper with a shorter STALL_TIMEOUT_SECONDS than this run's): nothing, now or once the time has come.
+    await handle.signal(stallDetectedSignal);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(Date.parse(watch.dueAt) - Date.now(), 0) + 1_000));
+    expect(await statusOf(handle)).toMatchObject({ status: 'processing', reason: null, stage: 'awaiting_transfer' });
+
+    await handle.signal(stallDetectedSignal);
+    const stalled = await viewWhen(handle, 'stalled', (view) => view.reason === 'stalled');
+    expect(stalled).toMatchObject({
+      status: 'needs_attention',
+      stage: 'awaiting_transfer',
+      transfer: { id: 'trf-stuck', status: 'pending' },
+    });
+    await waitFor(() => (calls.auditActions().includes('needs_attention') ? true : undefined), { what: 'the stall audited' });
+    expect(await handle.query(stallWatchQuery)).toMatchObject({ awaitsSignal: false });
+
+    // A repeat (visibility lagging behind, a second sweeper) is recorded, and changes nothing.
+    await handle.signal(stallDetectedSignal);
+    await handle.signal(retryTransferSignal, { operator: 'ada', note: 'ask MoniMe' });
+    const view = await handle.result();
+
+    expect(view).toMatchObject({ status: 'completed', stage: 'completed', reason: null, transfer: { status: 'completed' } });
+    expect(statusWrites(calls)).toEqual(['needs_attention/stalled', 'completed/-']);
+    expect(calls.auditActions().filter((action) => action === 'needs_attention')).toHaveLength(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'stallDetected')).toHaveLength(3);
+    // The only timer is the pending transfer's poll (transferPollAfterSeconds), none of stallTimeoutSeconds.
+    const timers = events.flatMap((event) =>
+      event.timerStartedEventAttributes ? [Number(event.timerStartedEventAttributes.startToFireTimeout?.seconds)] : [],
+    );
+    expect(timers).toEqual([input.settings.transferPollAfterSeconds]);
+  });
+});
+
+it('stall, sweeper mode: a signal while the transaction waits for an operator, or once it completed, changes nothing', async () => {
+  const { activities, calls } = stubActivities({ applyPayment: async (input) => amountMismatch(input.transactionId) });
+  const input = transactionInput({ stallWatch: 'sweeper', stallTimeoutSeconds: 1 });
+  await withWorkers(activities, async (scope) => {
+    const handle = await startTransaction(scope, input);
+    await viewWhen(handle, 'awaiting an operator', (view) => view.stage === 'awaiting_operator');
+    const { dueAt } = await handle.query(stallWatchQuery);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(Date.parse(dueAt) - Date.now(), 0) + 200));
+
+    await handle.signal(stallDetectedSignal);
+    await waitFor(async () => ((await handle.query(stallWatchQuery)).awaitsSignal ? undefined : true), { what: 'the stall check made' });
+    expect(await statusOf(handle)).toMatchObject({ status: 'needs_attention', reason: 'amount_mismatch', stage: 'awaiting_operator' });
+
+    await handle.signal(resolveSignal, { decision: 'accept', note: 'approved', operator: 'ada' });
+    expect(await handle.result()).toMatchObject({ status: 'completed', reason: null });
+    // Temporal refuses a signal to a closed run; the sweeper skips it.
+    await expect(handle.signal(stallDetectedSignal)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(statusWrites(calls)).toEqual(['needs_attention/amount_mismatch', 'processing/-', 'completed/-']);
+    expect(calls.auditActions().filter((action) => action === 'needs_attention')).toHaveLength(1); // the mismatch's only
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'stallDetected')).toHaveLength(1);
+    expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
   });
 });
 

@@ -8,6 +8,8 @@ import {
   cancelNoteSignal,
   resolveSignal,
   retryTransferSignal,
+  stallDetectedSignal,
+  stallWatchQuery,
   statusQuery,
   transferUpdateSignal,
   type CancelNote,
@@ -18,6 +20,7 @@ import {
 } from '../../contract';
 import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from '../operatorInput';
 import { CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH, STALE_OPERATOR_MESSAGES_PATCH } from './patches';
+import { stallDueAt, stallWatchMode } from './stallWatch';
 import type { ClosedBy, TransactionState } from './state';
 
 export type OperatorMessage = { kind: 'resolve'; decision: ResolveDecision } | { kind: 'retryTransfer'; request: RetryTransferRequest };
@@ -36,6 +39,10 @@ export class TransactionInbox {
   /** Temporal's cancel came at some point, answered or not: the run's root scope is cancelled. */
   cancelSeen = false;
   private cancelNote: CancelNote | null = null;
+  /** The stall sweeper said so, at or after the run's stall time (sweeper mode: stallWatch.ts). */
+  stallDetected = false;
+  /** The stall watch has made its one check; later `stallDetected` signals change nothing. */
+  stallChecked = false;
 
   constructor(private readonly state: TransactionState) {}
 
@@ -52,6 +59,16 @@ export class TransactionInbox {
     setHandler(cancelNoteSignal, (input) => {
       this.cancelNote = normaliseCancelNote(input);
     });
+    const { settings } = this.state.input;
+    // Recorded whatever the mode: to a run on its timer (an older one) the signal is harmless.
+    setHandler(stallDetectedSignal, () => {
+      // A sweeper set to a shorter STALL_TIMEOUT_SECONDS than this run started with is early: ignored.
+      if (Date.now() >= stallDueAt(settings)) this.stallDetected = true;
+    });
+    setHandler(stallWatchQuery, () => ({
+      awaitsSignal: stallWatchMode(settings) === 'sweeper' && !this.stallChecked,
+      dueAt: new Date(stallDueAt(settings)).toISOString(),
+    }));
     setHandler(resolveSignal, (input) => this.onResolve(input));
     setHandler(retryTransferSignal, (input) => this.onRetryTransfer(input));
     CancellationScope.current().cancelRequested.catch(() => {

@@ -35,7 +35,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   const inbox = new TransactionInbox(state);
   inbox.listen();
   const monime = { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db };
-  watchForStall(state, input.settings.stallTimeoutSeconds);
+  watchForStall(state, inbox, input.settings);
 
   // Everything below runs to its own end: a cancel request is observed, then honoured or refused.
   await CancellationScope.nonCancellable(async () => {
