@@ -76,6 +76,28 @@ export function createAuditActivities({
 }
 
 /**
+ * A payment's audit trail, carried by its last status write, inserted right there by the
+ * activity already running: one multi-row INSERT instead of a signal to the shard's batcher,
+ * which costs a history write on the batcher and a share of its workflow tasks for every
+ * payment — Temporal work the dev server spends its one core on. Idempotent like the
+ * batcher's insert (events are unique by id). Events PostgreSQL refuses as data go to the
+ * batcher after all, which sets them aside in audit_dead_letters without holding up the rest.
+ */
+export function insertAuditTrail(
+  { db }: Pick<ActivityDeps, 'db'>,
+  toBatcher: AuditActivities['publishAuditEvents'],
+): AuditActivities['publishAuditEvents'] {
+  return async (input) => {
+    try {
+      await insertAuditEvents(db, input.events);
+    } catch (error) {
+      if (!dataRefusal(error)) throw error;
+      await toBatcher(input);
+    }
+  };
+}
+
+/**
  * SQLSTATE classes that say "this data", never "this moment": 22 data exception (invalid
  * text representation, untranslatable character, NUL byte, out of range), 23 integrity
  * constraint violation (a NOT NULL column left empty) and 54 program limit exceeded (a value

@@ -12,4 +12,10 @@ export interface ActivityDeps {
   taskQueue: string;
   platformFinancialAccountId: string;
   logger: Logger;
+  /**
+   * Where a payment's last status write puts the audit trail it carries: inserted beside the
+   * write (the default), or signalled to the shard's batcher as every other audit event is
+   * (the bench's ablation measures the difference).
+   */
+  auditTrailHandOver?: 'insert' | 'batcher';
 }

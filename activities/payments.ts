@@ -4,19 +4,20 @@ import type { ActivityDeps } from './deps';
 
 /**
  * Payment-side activities: each one database transaction, each safe to retry. A status write
- * that carries audit events hands them to their batcher after the write; on a retry both are
- * done again, and both are idempotent (the status move is guarded, events are unique by id).
+ * that carries audit events hands them over after the write (`handOver`: activities/index.ts
+ * chooses how); on a retry both are done again, and both are idempotent (the status move is
+ * guarded, events are unique by id).
  */
 export function createPaymentActivities(
   { db }: Pick<ActivityDeps, 'db'>,
-  audit: Pick<AuditActivities, 'publishAuditEvents'>,
+  handOver: AuditActivities['publishAuditEvents'],
 ): PaymentActivities {
   return {
     applyPayment: (input) => payments.applyPayment(db, input),
     acceptPayment: (transactionId) => payments.acceptPayment(db, transactionId),
     setTransactionStatus: async (input) => {
       const change = await payments.setTransactionStatus(db, input.transactionId, input.status, input.reason, input.resolution);
-      if (input.audit && input.audit.events.length > 0) await audit.publishAuditEvents(input.audit);
+      if (input.audit && input.audit.events.length > 0) await handOver(input.audit);
       return change;
     },
     releaseTicketOfTransaction: (transactionId) => payments.releaseTicketOfTransaction(db, transactionId),

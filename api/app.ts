@@ -28,6 +28,8 @@ export interface ApiDeps {
   config: Config;
   db: Db;
   temporal: Client;
+  /** WebhookDeps.eagerStarts: a client on the workers' connection, where they run in this process. */
+  eagerStarts?: Client;
   monime: MonimeClient;
   logger: Logger;
   metrics: ApiMetrics;
@@ -60,7 +62,7 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
     handleErrors(),
     readRawBody(config.webhookBodyLimitBytes),
     verifyMonimeSignature(config.monime.webhookSecrets, limiter),
-    receiveMonimeWebhook({ config, db: deps.db, temporal: deps.temporal, metrics: deps.metrics, slots }),
+    receiveMonimeWebhook({ config, db: deps.db, temporal: deps.temporal, eagerStarts: deps.eagerStarts, metrics: deps.metrics, slots }),
   );
   app.use(webhooks.routes()).use(webhooks.allowedMethods());
 

@@ -6,8 +6,17 @@ export interface StackVariant {
   env: Record<string, string>;
   /** Embedded topology only: undefined keeps the dev server's default pragmas. */
   sqlitePragmas?: readonly string[];
+  /** Embedded topology only: undefined keeps the dev server's default dynamic config. */
+  devServerDynamicConfig?: Readonly<Record<string, string>>;
+  /** Embedded topology only: undefined keeps activities/index.ts's default. */
+  auditTrailHandOver?: 'insert' | 'batcher';
   /** Embedded topology only: undefined keeps the workers' default. */
   maxCachedWorkflows?: number;
+  /**
+   * `lifted` (undefined too): TRANSFER_RATE_PER_MINUTE far above any step's rate, so transfers
+   * are not what is measured; `configured`: left at config/'s default (the sustained run).
+   */
+  transferLimit?: 'lifted' | 'configured';
 }
 
 /**
@@ -43,6 +52,24 @@ export const LEVERS: Lever[] = [
     topologies: ['embedded', 'cluster'],
   },
   {
+    name: 'one-partition',
+    what: "dev server's task queues in one partition (matching.numTaskqueue{Read,Write}Partitions=1); off: the server's four",
+    off: { env: {}, devServerDynamicConfig: {} },
+    topologies: ['embedded'],
+  },
+  {
+    name: 'eager-start',
+    what: "the API starts transaction workflows eagerly on the in-process workers' connection (TEMPORAL_EAGER_START); off: through the task queue",
+    off: { env: { TEMPORAL_EAGER_START: 'false' } },
+    topologies: ['embedded'],
+  },
+  {
+    name: 'audit-trail-insert',
+    what: "a payment's last status write inserts its audit trail itself; off: it signals the trail to the shard's audit batcher",
+    off: { env: {}, auditTrailHandOver: 'batcher' },
+    topologies: ['embedded'],
+  },
+  {
     name: 'audit-batching',
     what: 'audit events inserted 100 per batch (AUDIT_BATCH_SIZE); off: one insert per event',
     off: { env: { AUDIT_BATCH_SIZE: '1' } },
@@ -50,10 +77,14 @@ export const LEVERS: Lever[] = [
   },
 ];
 
-/** What every bench stack runs with: MoniMe's transfer limit lifted (the simulator has none), quiet logs. */
+/** What every bench stack runs with: quiet logs. */
 export const BENCH_ENV: Record<string, string> = {
-  TRANSFER_RATE_PER_MINUTE: '600000',
   LOG_LEVEL: 'warn',
+};
+
+/** MoniMe's transfer limit lifted (the simulator has none): every stack but the sustained run's. */
+export const LIFTED_TRANSFER_LIMIT: Record<string, string> = {
+  TRANSFER_RATE_PER_MINUTE: '600000',
 };
 
 export function leversFor(topology: Topology, names?: string[]): Lever[] {

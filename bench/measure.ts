@@ -59,17 +59,24 @@ export async function countCompleted(target: BenchTarget, ids: string[]): Promis
   return rows[0].n;
 }
 
-/** Waits (polling, half a second apart) until every acknowledged payment completed, or the deadline. */
-export async function waitUntilSettled(target: BenchTarget, ids: string[], deadline: number, onCount: (n: number) => void): Promise<void> {
+/** Waits (polling, half a second apart unless told) until every acknowledged payment completed, or the deadline. */
+export async function waitUntilSettled(
+  target: BenchTarget,
+  ids: string[],
+  deadline: number,
+  onCount: (n: number) => void,
+  intervalMs = 500,
+): Promise<void> {
   for (;;) {
     const n = await countCompleted(target, ids);
     onCount(n);
     if (n >= ids.length || Date.now() > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
-async function databaseTimes(target: BenchTarget, ids: string[]) {
+/** Per transaction: when its ticket was issued and, once completed, when it completed (ms since epoch). */
+export async function databaseTimes(target: BenchTarget, ids: string[]) {
   const { rows } = await target.db.query<{ id: string; issued: string | null; completed: string | null }>(
     `SELECT t.id, extract(epoch FROM k.issued_at) * 1000 AS issued,
             CASE WHEN t.status = 'completed' THEN extract(epoch FROM t.completed_at) * 1000 END AS completed

@@ -3,16 +3,17 @@
  * after another on one stack, with a sender that redelivers like MoniMe; the knee; an ablation
  * table; JSON, Markdown and an SVG chart under bench/reports/ (or --out). See bench/settings.ts
  * for the options (--quick, --rates, --duration, --bursts, --topology embedded|cluster|both,
- * --ablation on|off, --levers, --out, --temporal-data).
+ * --ablation on|off, --levers, --sustained <rate>x<seconds>, --out, --temporal-data).
  */
 import path from 'node:path';
 import { bundleWorkflows, type WorkflowBundle } from '../workers/bundle';
 import { leversFor, type StackVariant } from './ablation';
 import type { StepFigures } from './measure';
 import { ProgressLine } from './progress';
-import { machine, topologyRun, writeReports, type AblationRun, type BenchReport, type TopologyRun } from './report';
-import { stepName, type BenchSettings, type BenchStep, type Topology, benchSettings } from './settings';
+import { machine, topologyRun, writeReports, type AblationRun, type BenchReport, type SustainedRun, type TopologyRun } from './report';
+import { BenchSettingsError, stepName, type BenchSettings, type BenchStep, type Topology, benchSettings } from './settings';
 import { runPlan } from './steps';
+import { runSustained, SUSTAINED_VARIANT, sustainedLimits, type SustainedFigures } from './sustained';
 import type { BenchTarget } from './target';
 import { startCluster, startEmbedded } from './topology';
 
@@ -94,24 +95,82 @@ async function ablation(ctx: { settings: BenchSettings; bundle: WorkflowBundle }
   return runs;
 }
 
+const tick = (ok: boolean) => (ok ? '✓' : '✗');
+const orDash = (value: number | null) => (value === null ? '–' : String(Math.round(value)));
+
+function printSustained(r: SustainedFigures) {
+  const f = r.figures;
+  const t = f.ticketIssuedMs;
+  const reasons = Object.entries(r.needsAttention.byReason).map(([reason, n]) => `${reason} ${n}`);
+  say(
+    `  ${f.step} (transfers ≤ ${r.limits.transferRatePerMinute}/min): acked ${f.acked}/${f.offered}, ack p95 ${orDash(f.ackMs.p95)} ms, lost ${f.lost}, doubled ${f.doubled}`,
+  );
+  say(
+    `    ${tick(r.verdict.ticketsWithinLimit)} webhook → ticket issued p50/p95/p99/max ${[t.p50, t.p95, t.p99, t.max].map(orDash).join('/')} ms; ` +
+      `over ${r.ticketIssued.limitMs / 1000} s: ${r.ticketIssued.overLimit}, never issued: ${r.ticketIssued.notIssued}`,
+  );
+  say(
+    `    ${tick(r.verdict.noNeedsAttention)} ever needs_attention: ${r.needsAttention.ever}${reasons.length ? ` (${reasons.join(', ')})` : ''}, at the end ${r.needsAttention.atEnd}`,
+  );
+  say(
+    `    ${tick(r.verdict.drained)} backlog drained ${r.drainedAfterMs === null ? `not within ${(r.drainBudgetMs / 1000).toFixed(0)} s (${r.backlog.leftAtEnd} left)` : `${(r.drainedAfterMs / 1000).toFixed(1)} s`} ` +
+      `after the last webhook; max backlog ${r.backlog.max} at ${r.backlog.atSeconds ?? '–'} s; busiest 60 s: ${r.busiestMinute.completed} transfers completed ` +
+      `(${r.busiestMinute.created} created), limit ${r.busiestMinute.limitPerMinute}/min`,
+  );
+  say(`    ${r.verdict.pass ? 'PASS' : 'FAIL'}`);
+}
+
+/** The sustained step on a fresh stack of the first topology, MoniMe's transfer limit left at its configured value. */
+async function sustained(ctx: { settings: BenchSettings; bundle: WorkflowBundle }): Promise<SustainedRun | null> {
+  const step = ctx.settings.sustained;
+  if (!step) return null;
+  const topology = ctx.settings.topologies[0];
+  const limits = sustainedLimits(SUSTAINED_VARIANT);
+  let describe: string[] = [];
+  try {
+    const result = await onStack(topology, 'sustained', SUSTAINED_VARIANT, ctx, async (target) => {
+      describe = target.describe;
+      return runSustained({ target, step, limits, progress, historySamples: ctx.settings.historySamples, say });
+    });
+    printSustained(result);
+    return { topology, describe, result };
+  } catch (error) {
+    say(`✗ sustained: ${(error as Error).message}`);
+    return { topology, describe, result: null, error: (error as Error).message };
+  }
+}
+
 async function main() {
   const settings = benchSettings();
-  say(`plan: ${settings.steps.map(stepName).join(', ')} on ${settings.topologies.join(' then ')}; output in ${settings.outDir}`);
+  const planned = settings.steps.length ? settings.steps.map(stepName).join(', ') : 'no rate steps or bursts';
+  const then = settings.sustained ? `, then sustained ${stepName(settings.sustained)} (its own stack, transfer limit as configured)` : '';
+  say(`plan: ${planned} on ${settings.topologies.join(' then ')}${then}; output in ${settings.outDir}`);
   const ctx = { settings, bundle: await bundleWorkflows() };
   const runs: TopologyRun[] = [];
-  for (const topology of settings.topologies) {
+  for (const topology of settings.steps.length ? settings.topologies : []) {
     const run = await plan(topology, topology, { env: {} }, settings.steps, ctx);
     runs.push({ ...topologyRun(topology, run.describe, run.steps), error: run.error });
   }
   const report: BenchReport = {
     at: new Date().toISOString(),
     machine: machine(),
-    plan: { steps: settings.steps.map(stepName), quick: settings.quick },
+    plan: {
+      steps: settings.steps.map(stepName),
+      quick: settings.quick,
+      sustained: settings.sustained ? stepName(settings.sustained) : null,
+    },
     runs,
     ablation: await ablation(ctx),
   };
+  if (settings.sustained && (runs.length || report.ablation.length)) {
+    // The sustained run takes about an hour: what was measured before it is on disk meanwhile (the same files, rewritten after it).
+    const files = writeReports(report, settings.outDir);
+    say(`report so far: ${files.md}`);
+  }
+  report.sustained = await sustained(ctx);
   const files = writeReports(report, settings.outDir);
-  say(`\nknee: ${runs.map((run) => `${run.topology} ${run.knee === null ? 'none' : `${run.knee}/s`}`).join(', ')}`);
+  if (runs.length) say(`\nknee: ${runs.map((run) => `${run.topology} ${run.knee === null ? 'none' : `${run.knee}/s`}`).join(', ')}`);
+  if (report.sustained?.result) say(`sustained: ${report.sustained.result.verdict.pass ? 'PASS' : 'FAIL'}`);
   say(`report: ${files.md}\n        ${files.json}\n        ${files.svg}`);
 }
 
@@ -125,6 +184,10 @@ main().then(
   () => process.exit(0),
   (error) => {
     progress.stop();
+    if (error instanceof BenchSettingsError) {
+      process.stderr.write(`bench: ${error.message}\n(options: bench/settings.ts, README "Benchmarks")\n`);
+      process.exit(2);
+    }
     process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
     void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
   },

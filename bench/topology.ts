@@ -17,7 +17,7 @@ import { describeDatabase, startDatabase, type DatabasePart, type RunningDatabas
 import { Stopper } from '../stack/stopper';
 import { freeLowPort } from '../temporal/ports';
 import type { WorkflowBundle } from '../workers/bundle';
-import { BENCH_ENV, type StackVariant } from './ablation';
+import { BENCH_ENV, LIFTED_TRANSFER_LIMIT, type StackVariant } from './ablation';
 import { startClusterProcesses } from './clusterProcesses';
 import type { BenchTarget } from './target';
 
@@ -50,6 +50,7 @@ export function benchEnv(variant: StackVariant): Record<string, string> {
     PLATFORM_FINANCIAL_ACCOUNT_ID: SIMULATOR_PLATFORM_ACCOUNT_ID,
     MONIME_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
     ...BENCH_ENV,
+    ...(variant.transferLimit === 'configured' ? {} : LIFTED_TRANSFER_LIMIT),
     ...variant.env,
   };
 }
@@ -115,12 +116,21 @@ export async function startEmbedded(opts: TopologyOptions): Promise<BenchTarget>
     stopper,
     say: opts.say,
     workerRuntime: {},
-    temporal: { devServer: { dataDir, port: await freeLowPort(), uiPort: await freeLowPort(), sqlitePragmas: opts.variant.sqlitePragmas } },
+    temporal: {
+      devServer: {
+        dataDir,
+        port: await freeLowPort(),
+        uiPort: await freeLowPort(),
+        sqlitePragmas: opts.variant.sqlitePragmas,
+        dynamicConfig: opts.variant.devServerDynamicConfig,
+      },
+    },
     database: { url: database.url },
     migrate: true,
     monime: { simulator: { port: 0 } },
     workflowBundle: opts.workflowBundle,
     maxCachedWorkflows: opts.variant.maxCachedWorkflows,
+    auditTrailHandOver: opts.variant.auditTrailHandOver,
   });
   return {
     name: opts.name,

@@ -78,6 +78,9 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('false'))
     .transform((value) => value === 'true' || value === '1'),
+  TEMPORAL_EAGER_START: z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('true'))
+    .transform((value) => value === 'true' || value === '1'),
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATA_DIR: optionalString,
@@ -116,6 +119,12 @@ export interface Config {
     uiPort: number;
     cliPath?: string;
     workerMetricsPort: number;
+    /**
+     * Where the API and the workers share a process (`npm start`), the API starts transaction
+     * workflows eagerly: over the workers' connection, with the first workflow task in the
+     * start's answer instead of a trip through the task queue (TEMPORAL_EAGER_START).
+     */
+    eagerStart: boolean;
     /** TLS and API key for a cluster at `address` (config/temporalAccess.ts). */
     access: TemporalAccess;
   };
@@ -226,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
       workerMetricsPort: e.WORKER_METRICS_PORT,
+      eagerStart: e.TEMPORAL_EAGER_START,
       access: temporalAccess,
     },
     monime: {

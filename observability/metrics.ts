@@ -89,6 +89,12 @@ export function createApiMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    workflowStarts: new Counter({
+      name: 'fareflow_workflow_starts_total',
+      help: 'Transaction workflows started, by whether Temporal handed the first workflow task straight to this process (eager start)',
+      labelNames: ['eager'] as const,
+      registers: [registry],
+    }),
     temporalStartSeconds: new Histogram({
       name: 'fareflow_temporal_start_seconds',
       help: 'Time Temporal took to durably record a workflow start or signal',

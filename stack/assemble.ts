@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { RunningApi } from '../api/server';
 import type { Config } from '../config';
 import { createPool, type Db } from '../db/pool';
@@ -49,6 +49,8 @@ export interface AssembleOptions {
   api?: boolean;
   /** The workers' sticky cache size; workers/createWorkers.ts's default unless given (the bench's ablation). */
   maxCachedWorkflows?: number;
+  /** How a payment's last status write hands over its audit trail; activities/index.ts's default unless given (the bench's ablation). */
+  auditTrailHandOver?: 'insert' | 'batcher';
 }
 
 export interface Fareflow {
@@ -151,10 +153,17 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     workflowBundle,
     stopper,
     maxCachedWorkflows: opts.maxCachedWorkflows,
+    auditTrailHandOver: opts.auditTrailHandOver,
   });
   if (runWorkers) await workers.start();
+  const workerConnection = workers.connection();
+  // Eager start needs the client and the worker on one NativeConnection, so only where both run here.
+  const eagerStarts =
+    config.temporal.eagerStart && workerConnection
+      ? new Client({ connection: workerConnection, namespace: config.temporal.namespace })
+      : undefined;
 
-  const api = runApi ? await startApi({ config, db, client, connection, monime, logger, stopper }) : null;
+  const api = runApi ? await startApi({ config, db, client, eagerStarts, connection, monime, logger, stopper }) : null;
   if (api) simulator?.setWebhookUrl(`${api.url}/webhooks/monime`);
 
   return {

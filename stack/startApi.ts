@@ -17,6 +17,8 @@ export async function startApi(opts: {
   config: Config;
   db: Db;
   client: Client;
+  /** The workers' client where they run in this process and eager start is on. */
+  eagerStarts?: Client;
   connection: Connection;
   monime: MonimeClient;
   logger: Logger;
@@ -26,6 +28,7 @@ export async function startApi(opts: {
     config: opts.config,
     db: opts.db,
     temporal: opts.client,
+    eagerStarts: opts.eagerStarts,
     monime: opts.monime,
     logger: opts.logger.child({ component: 'api' }),
     metrics: createApiMetrics(),

@@ -7,7 +7,17 @@ import type { Stopper } from './stopper';
 /** Temporal at a given address, or an embedded dev server (state in `dataDir/temporal.db`). */
 export type TemporalPart =
   | { address: string }
-  | { devServer: { dataDir: string; port: number; uiPort: number; /** The bench's ablation only. */ sqlitePragmas?: readonly string[] } };
+  | {
+      devServer: {
+        dataDir: string;
+        port: number;
+        uiPort: number;
+        /** The bench's ablation only. */
+        sqlitePragmas?: readonly string[];
+        /** The bench's ablation only. */
+        dynamicConfig?: Readonly<Record<string, string>>;
+      };
+    };
 
 /** TEMPORAL_ADDRESS when set; else the embedded dev server on TEMPORAL_DEV_PORT/TEMPORAL_UI_PORT under DATA_DIR. */
 export function temporalFromConfig(config: Config): TemporalPart {

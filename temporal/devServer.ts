@@ -25,6 +25,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** SQLite pragmas for the state file; DEV_SERVER_SQLITE_PRAGMAS by default (the bench's ablation turns them off with []). */
   sqlitePragmas?: readonly string[];
+  /** Dynamic config values; DEV_SERVER_DYNAMIC_CONFIG by default (the bench's ablation turns them off with {}). */
+  dynamicConfig?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -35,6 +37,16 @@ export interface DevServerOptions {
  * Temporal cluster, never this. busy_timeout waits for a lock instead of failing at once.
  */
 export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=WAL', 'synchronous=NORMAL', 'busy_timeout=5000'];
+
+/**
+ * One partition per task queue instead of the server's four. Partitions spread a busy queue
+ * over matching hosts; the dev server is one host, so they only split its pollers four ways and
+ * make a task wait (or be written to SQLite) on a partition whose pollers are busy elsewhere.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = {
+  'matching.numTaskqueueReadPartitions': '1',
+  'matching.numTaskqueueWritePartitions': '1',
+};
 
 const run = promisify(execFile);
 
@@ -124,6 +136,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     ...(options.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...Object.entries(options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
     ...Object.entries(searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

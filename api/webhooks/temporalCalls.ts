@@ -54,19 +54,23 @@ export async function startWorkflowOnce<K extends keyof FareflowWorkflows>(
     memo?: Record<string, unknown>;
   },
 ): Promise<'accepted' | 'duplicate'> {
+  // Eager or not, the answer comes once Temporal has recorded the start: only where the first task runs differs.
+  const starter = deps.eagerStarts ?? deps.temporal;
   try {
-    await recordInTemporal(
-      deps.temporal,
+    const handle = await recordInTemporal(
+      starter,
       () =>
-        deps.temporal.workflow.start<FareflowWorkflows[K]>(workflowType, {
+        starter.workflow.start<FareflowWorkflows[K]>(workflowType, {
           ...start,
           taskQueue: deps.config.temporal.taskQueue,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          requestEagerStart: deps.eagerStarts !== undefined,
         }),
       (seconds) => deps.metrics.temporalStartSeconds.observe({ operation: 'start' }, seconds),
       deps.slots,
     );
+    deps.metrics.workflowStarts.inc({ eager: String(handle.eagerlyStarted) });
     return 'accepted';
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';

@@ -15,7 +15,9 @@ import {
   workflowIdForTransaction,
   type AuditBatcherStats,
 } from '../../contract';
+import { createAuditActivities, insertAuditTrail } from '../../activities/audit';
 import { listAuditTrail } from '../../db/queries/audit';
+import { createLogger } from '../../observability/logger';
 import { auditRowCount, signalBatcher, syntheticEvents } from '../support/auditEvents';
 import { startStack, type Stack } from '../support/harness';
 import { reserveTicket } from '../support/scenario';
@@ -73,9 +75,12 @@ it('a resolve note cut at 2,000 UTF-16 units inside an emoji leaves the shard wr
   const trail = await waitFor(
     async () => {
       const events = await listAuditTrail(stack.db, 'transaction', paid.paymentId);
-      return events.some((event) => event.action === 'completed') ? events : undefined;
+      // The last status write inserts the trail it carries at once; what was flushed before
+      // (the operator's resolve) comes through the batcher and may land a moment later.
+      const actions = new Set(events.map((event) => event.action));
+      return actions.has('completed') && actions.has('operator_resolve') ? events : undefined;
     },
-    { timeoutMs: 30_000, what: `the audit trail of ${paid.paymentId} up to 'completed'` },
+    { timeoutMs: 30_000, what: `the audit trail of ${paid.paymentId} up to 'completed', with the operator's resolve` },
   );
   expect(trail.map((event) => event.action)).toEqual(
     expect.arrayContaining(['operator_resolve', 'transfer_requested', 'transfer_completed', 'completed']),
@@ -221,4 +226,48 @@ it('a batch failing for another reason than its data is split but never dead-let
   const stats = await statsWhen(workflowId, (s) => s.totalFlushed === 3);
   expect(stats).toMatchObject({ totalFlushed: 3, deadLettered: 0, buffered: 0 });
   expect(stats.flushes).toBeGreaterThan(1); // written in parts
+});
+
+describe("a payment's last status write, carrying its audit trail", () => {
+  const trailInput = (events: ReturnType<typeof syntheticEvents>) => ({ events, shards: 1, batchSize: 10, flushMs: 100 });
+  const batcherOf = () =>
+    createAuditActivities({
+      db: stack.db,
+      temporal: stack.client,
+      taskQueue: stack.config.temporal.taskQueue,
+      logger: createLogger('silent', 'audit-trail-test'),
+    }).publishAuditEvents;
+
+  it('inserts the trail itself: every row is there when it returns, and no batcher was signalled', async () => {
+    const entity = `trail-${randomUUID()}`;
+    const signalled: unknown[] = [];
+    await insertAuditTrail({ db: stack.db }, async (input) => {
+      signalled.push(input);
+    })(trailInput(syntheticEvents(entity, 5)));
+    expect(await auditRowCount(stack, entity)).toBe(5);
+    expect(signalled).toEqual([]);
+    // Run again (a retried activity): still five rows.
+    await insertAuditTrail({ db: stack.db }, batcherOf())(trailInput(syntheticEvents(entity, 5)));
+    expect(await auditRowCount(stack, entity)).toBe(5);
+  });
+
+  it('hands a trail PostgreSQL refuses to the batcher, which writes the rest and sets the refused event aside', async () => {
+    const entity = `trail-poison-${randomUUID()}`;
+    const events = syntheticEvents(entity, 5);
+    events[3] = { ...events[3], after: { note: 'a NUL \u0000 here' } };
+    await insertAuditTrail({ db: stack.db }, batcherOf())(trailInput(events));
+
+    await rowsOf(entity, 4, 'the 4 events around the refused one, written by the batcher');
+    const shard = auditBatcherWorkflowId(stack.config.temporal.taskQueue, 0);
+    const letters = await waitFor(
+      async () => {
+        const found = (await deadLettersOf(shard)).filter((letter) => letter.event_id === events[3].id);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the refused event in audit_dead_letters' },
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0].kind).toBe('refused');
+    expect(await auditRowCount(stack, entity)).toBe(4);
+  });
 });

@@ -66,6 +66,12 @@ describe('a paid reservation', () => {
     expect(txn.transfer).toMatchObject({ status: 'completed' });
   });
 
+  it('was started eagerly: API and workers share this process, so the first workflow task came in the start answer', async () => {
+    const metrics = await (await stack.api('/metrics')).text();
+    expect(metrics).toMatch(/^fareflow_workflow_starts_total\{eager="true"\} [1-9]/m);
+    expect(metrics).not.toMatch(/^fareflow_workflow_starts_total\{eager="false"\} [1-9]/m);
+  });
+
   it('issues the ticket', async () => {
     const response = await stack.api(`/api/tickets/${reservation.ticketId}`);
     expect(await response.json()).toMatchObject({ id: reservation.ticketId, status: 'issued' });
