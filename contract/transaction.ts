@@ -50,6 +50,14 @@ export interface TransactionSettings {
    * transactions with `sweeper`. Read from the input, never asked of `patched()`: see stallWatch.ts.
    */
   stallWatch?: StallWatchMode;
+  /**
+   * The happy-path shape the starting API knows every worker runs: 2, the two-task shape
+   * (TWO_TASK_HAPPY_PATH_PATCH's). A run that carries it takes that shape without asking
+   * `patched()`, so it records no patch marker and no TemporalChangeVersion upsert: two
+   * history events and a visibility write less in every payment. Absent (every history
+   * recorded before it): the patch decides, as it did when they were recorded.
+   */
+  shape?: 2;
   /** A pending transfer with no webhook is polled after this. */
   transferPollAfterSeconds: number;
   /** Bounds the whole effort of one transfer call (scheduleToClose), retries included. */

@@ -27,6 +27,7 @@ export function transactionSettings(config: Config): TransactionSettings {
     stallTimeoutSeconds: config.stallTimeoutSeconds,
     // No timer per payment: the workers' stall sweeper signals a stalled one (workers/stallSweepSchedule.ts).
     stallWatch: 'sweeper',
+    shape: 2,
     transferPollAfterSeconds: config.transfers.pollAfterSeconds,
     transferGiveUpAfterMinutes: config.transfers.giveUpAfterMinutes,
     transferAttemptTimeoutSeconds: config.transfers.attemptTimeoutSeconds,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import * as transactionPatches from '../../workflows/transaction/patches';
 
-const { LOCAL_DB_ACTIVITIES_PATCH } = transactionPatches;
+const { LOCAL_DB_ACTIVITIES_PATCH, TWO_TASK_HAPPY_PATH_PATCH } = transactionPatches;
 import { RESERVATION_DEADLINE_PATCH } from '../../workflows/releaseReservation';
 import { workflowTypes, type ProcessTransactionInput } from '../../contract';
 
@@ -30,10 +30,13 @@ function patchesOf(history: HistoryJson): string[] {
 }
 
 /** A transaction's stall watch, as its input (recorded in the start event) chose it. */
-function stallWatchOf(history: HistoryJson): string {
+function inputOf(history: HistoryJson): ProcessTransactionInput {
   const payload = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? '';
-  const input = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as ProcessTransactionInput;
-  return input.settings.stallWatch ?? 'timer';
+  return JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as ProcessTransactionInput;
+}
+
+function stallWatchOf(history: HistoryJson): string {
+  return inputOf(history).settings.stallWatch ?? 'timer';
 }
 
 // runReplayHistory takes the JSON as Temporal's CLI and Web UI export it.
@@ -62,6 +65,16 @@ describe('recorded workflow histories replay on the current code', () => {
       .map(({ history }) => stallWatchOf(history));
     expect(modes).toContain('timer');
     expect(modes).toContain('sweeper');
+  });
+
+  it('covers the two-task shape both as its patch marker says (older runs) and as the input says (settings.shape, no marker)', () => {
+    const transactions = recorded.filter(
+      ({ history }) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name === 'processTransaction',
+    );
+    const byInput = transactions.filter(({ history }) => inputOf(history).settings.shape === 2);
+    expect(byInput.length).toBeGreaterThan(0);
+    for (const { history } of byInput) expect(patchesOf(history)).not.toContain(TWO_TASK_HAPPY_PATH_PATCH);
+    expect(transactions.some(({ history }) => patchesOf(history).includes(TWO_TASK_HAPPY_PATH_PATCH))).toBe(true);
   });
 
   it('covers processTransaction before and after its database writes became local activities', () => {

@@ -10,6 +10,15 @@ import { testCliPath, testTemporalAddress } from '../support/testServer';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
+/**
+ * RECORD_HISTORIES_TAG=<tag> records `<type>-<tag>-<scenario>` beside the fixtures of earlier
+ * shapes instead of over them: they must all keep replaying.
+ */
+function tagged(name: string): string {
+  const tag = process.env.RECORD_HISTORIES_TAG;
+  return tag ? name.replace(/^([A-Za-z]+)-/, `$1-${tag}-`) : name;
+}
+
 export function writeHistoryFixture(name: string, workflowId: string, runId?: string): void {
   const run = runId ? ['--run-id', runId] : [];
   const json = execFileSync(
@@ -18,5 +27,5 @@ export function writeHistoryFixture(name: string, workflowId: string, runId?: st
     { maxBuffer: 64 * 1024 * 1024 },
   );
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${tagged(name)}.json`), json);
 }

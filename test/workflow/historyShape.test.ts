@@ -20,20 +20,21 @@ import { useWorkflowTesting } from './support/workflowWorkers';
 
 /**
  * 24 before the two-task shape (three workflow tasks, four upserts, a signal to the audit
- * batcher and its confirmation); 17 with it; 16 now that the stall sweeper replaced the stall
- * timer: started, 2 × 3 workflow-task events, the transfer's 3, 2 local-activity markers, the
- * patch's marker and its TemporalChangeVersion upsert (the SDK writes both for every patch),
- * the status upsert, completed.
+ * batcher and its confirmation); 17 with it; 16 once the stall sweeper replaced the stall
+ * timer; 14 now that the API's input says the shape (settings.shape), so no patch marker and
+ * no TemporalChangeVersion upsert: started, 2 × 3 workflow-task events, the transfer's 3,
+ * 2 local-activity markers, the status upsert, completed.
  */
-const EVENT_BUDGET = 16;
+const EVENT_BUDGET = 14;
 
 const { withWorkers } = useWorkflowTesting();
 
 it(`a happy-path payment takes two workflow tasks and at most ${EVENT_BUDGET} history events`, async () => {
   const { activities, calls } = stubActivities();
-  const { stallWatch } = transactionSettings(loadConfig({}));
+  const { stallWatch, shape } = transactionSettings(loadConfig({}));
   expect(stallWatch).toBe('sweeper');
-  const input = transactionInput({ stallWatch });
+  expect(shape).toBe(2);
+  const input = transactionInput({ stallWatch, shape });
   await withWorkers(activities, async (scope) => {
     const handle = scope.track(
       await scope.client.workflow.start<ProcessTransactionWorkflow>(workflowTypes.processTransaction, {
@@ -69,7 +70,8 @@ it(`a happy-path payment takes two workflow tasks and at most ${EVENT_BUDGET} hi
     expect(events.length).toBeLessThanOrEqual(EVENT_BUDGET);
     expect(counts.WORKFLOW_TASK_COMPLETED).toBe(2);
     expect(counts.ACTIVITY_TASK_SCHEDULED).toBe(1); // the transfer; database writes are local
-    expect(upserted).toEqual(['TemporalChangeVersion', 'TransactionStatus']); // the patch's, and completed
+    expect(upserted).toEqual(['TransactionStatus']); // completed; no patch, so no TemporalChangeVersion
+    expect(counts.MARKER_RECORDED).toBe(2); // the two local activities, no patch marker
     expect(counts.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).toBeUndefined();
     expect(counts.TIMER_STARTED).toBeUndefined(); // stalls are found by the sweeper
     // The trail still leaves, whole, with the last status write.

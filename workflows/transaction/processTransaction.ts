@@ -29,7 +29,9 @@ import { resolveUnappliedPayment } from './unappliedPayment';
  * Workflow id `transaction-<paymentId>` (contract §4).
  */
 export async function processTransaction(input: ProcessTransactionInput): Promise<TransactionStatusView> {
-  const compact = patched(TWO_TASK_HAPPY_PATH_PATCH);
+  // The input, recorded in the first event, answers for runs the API started knowing the shape;
+  // older runs replay on what their patch marker (or its absence) says (contract: settings.shape).
+  const compact = input.settings.shape === 2 || patched(TWO_TASK_HAPPY_PATH_PATCH);
   const db = databaseActivities(compact);
   const state = new TransactionState(input, new AuditTrail('transaction', input.transactionId, input.settings), db, compact);
   const inbox = new TransactionInbox(state);
