@@ -1,3 +1,4 @@
+import type { WorkerTuning } from '../workers/createWorkers';
 import type { Topology } from './settings';
 
 /** How a stack differs from the default one: configuration variables, and the embedded dev server's SQLite pragmas. */
@@ -10,8 +11,8 @@ export interface StackVariant {
   devServerDynamicConfig?: Readonly<Record<string, string>>;
   /** Embedded topology only: undefined keeps activities/index.ts's default. */
   auditTrailHandOver?: 'insert' | 'batcher';
-  /** Embedded topology only: undefined keeps the workers' default. */
-  maxCachedWorkflows?: number;
+  /** Embedded topology only: undefined keeps the workers' defaults. */
+  workerTuning?: WorkerTuning;
   /**
    * `lifted` (undefined too): TRANSFER_RATE_PER_MINUTE far above any step's rate, so transfers
    * are not what is measured; `configured`: left at config/'s default (the sustained run).
@@ -42,7 +43,13 @@ export const LEVERS: Lever[] = [
   {
     name: 'workflow-cache',
     what: "workers keep 2,000 workflows in their sticky cache (a cached workflow's next task needs no replay); off: no cache",
-    off: { env: {}, maxCachedWorkflows: 0 },
+    off: { env: {}, workerTuning: { maxCachedWorkflows: 0 } },
+    topologies: ['embedded'],
+  },
+  {
+    name: 'sdk-workflow-task-slots',
+    what: "the SDK's 40 workflow-task slots and 10 pollers; off: 120 slots and 60 pollers (the SDK's documented best in its own load test)",
+    off: { env: {}, workerTuning: { workflowTaskSlots: 120, workflowTaskPollers: 60 } },
     topologies: ['embedded'],
   },
   {

@@ -129,7 +129,7 @@ export async function startEmbedded(opts: TopologyOptions): Promise<BenchTarget>
     migrate: true,
     monime: { simulator: { port: 0 } },
     workflowBundle: opts.workflowBundle,
-    maxCachedWorkflows: opts.variant.maxCachedWorkflows,
+    workerTuning: opts.variant.workerTuning,
     auditTrailHandOver: opts.variant.auditTrailHandOver,
   });
   return {

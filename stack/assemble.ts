@@ -10,7 +10,7 @@ import { connectClient } from '../temporal/connection';
 import type { DevServer } from '../temporal/devServer';
 import { requireSearchAttributes } from '../temporal/searchAttributes';
 import { bundleWorkflows, type WorkflowBundle } from '../workers/bundle';
-import { databasePoolSize } from '../workers/createWorkers';
+import { databasePoolSize, type WorkerTuning } from '../workers/createWorkers';
 import { installWorkerRuntime } from '../workers/runtime';
 import { startApi } from './startApi';
 import { monimeFromConfig, startMonime, type MonimePart } from './startMonime';
@@ -47,8 +47,8 @@ export interface AssembleOptions {
   workflowBundle?: WorkflowBundle;
   /** Run the API on `config.port`. Default true. */
   api?: boolean;
-  /** The workers' sticky cache size; workers/createWorkers.ts's default unless given (the bench's ablation). */
-  maxCachedWorkflows?: number;
+  /** The main worker's cache, slots and pollers; workers/createWorkers.ts's defaults unless given (the bench's ablation). */
+  workerTuning?: WorkerTuning;
   /** How a payment's last status write hands over its audit trail; activities/index.ts's default unless given (the bench's ablation). */
   auditTrailHandOver?: 'insert' | 'batcher';
 }
@@ -152,7 +152,7 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     logger,
     workflowBundle,
     stopper,
-    maxCachedWorkflows: opts.maxCachedWorkflows,
+    workerTuning: opts.workerTuning,
     auditTrailHandOver: opts.auditTrailHandOver,
   });
   if (runWorkers) await workers.start();

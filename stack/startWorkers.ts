@@ -7,7 +7,7 @@ import type { MonimeClient } from '../monime/client';
 import type { Logger } from '../observability/logger';
 import { connectWorker } from '../temporal/connection';
 import type { WorkflowBundle } from '../workers/bundle';
-import { createWorkers, runWorkers } from '../workers/createWorkers';
+import { createWorkers, runWorkers, type WorkerTuning } from '../workers/createWorkers';
 import { ensureStallSweepSchedule } from '../workers/stallSweepSchedule';
 import type { Stopper } from './stopper';
 
@@ -36,8 +36,8 @@ export function createWorkerSet(opts: {
   logger: Logger;
   workflowBundle: () => Promise<WorkflowBundle>;
   stopper: Stopper;
-  /** workers/createWorkers.ts's default unless given (the bench's ablation). */
-  maxCachedWorkflows?: number;
+  /** workers/createWorkers.ts's defaults unless given (the bench's ablation). */
+  workerTuning?: WorkerTuning;
   /** ActivityDeps.auditTrailHandOver; 'insert' unless given (the bench's ablation). */
   auditTrailHandOver?: 'insert' | 'batcher';
 }): WorkerSet {
@@ -58,9 +58,7 @@ export function createWorkerSet(opts: {
       logger: logger.child({ component: 'activities' }),
       auditTrailHandOver: opts.auditTrailHandOver,
     });
-    running = runWorkers(
-      await createWorkers({ config, connection, activities, workflowBundle, maxCachedWorkflows: opts.maxCachedWorkflows }),
-    );
+    running = runWorkers(await createWorkers({ config, connection, activities, workflowBundle, tuning: opts.workerTuning }));
     running.done.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
   };
   const stop = async () => {

@@ -25,6 +25,19 @@ const API_CONNECTIONS = 10;
 export const MAX_CACHED_WORKFLOWS = 2_000;
 
 /**
+ * How the main worker takes workflow tasks, where it differs from the defaults (the bench's
+ * ablation): the sticky cache size, and workflow-task slots and pollers, which are the SDK's
+ * (40 slots, 10 pollers) unless given — the bench measured that more does not help here,
+ * where the Temporal server, not the worker, is what saturates (README "Benchmarks").
+ */
+export interface WorkerTuning {
+  /** MAX_CACHED_WORKFLOWS unless given (0: no cache). */
+  maxCachedWorkflows?: number;
+  workflowTaskSlots?: number;
+  workflowTaskPollers?: number;
+}
+
+/**
  * Two workers: the main queue runs workflows and database activities; the transfer queue
  * runs the same activities under a server-side rate limit (`maxTaskQueueActivitiesPerSecond`)
  * that holds across every worker process, so no process needs a limiter of its own.
@@ -34,8 +47,7 @@ export async function createWorkers(opts: {
   connection: NativeConnection;
   activities: Activities;
   workflowBundle: WorkflowBundle;
-  /** MAX_CACHED_WORKFLOWS unless given (the bench's ablation turns the cache off with 0). */
-  maxCachedWorkflows?: number;
+  tuning?: WorkerTuning;
 }): Promise<Worker[]> {
   const { config, connection, activities } = opts;
   const shutdown = shutdownTimes(config.transfers.attemptTimeoutSeconds);
@@ -48,7 +60,9 @@ export async function createWorkers(opts: {
     activities,
     maxConcurrentActivityTaskExecutions: WORKER_SLOTS.activities,
     maxConcurrentLocalActivityExecutions: WORKER_SLOTS.localActivities,
-    maxCachedWorkflows: opts.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
+    maxCachedWorkflows: opts.tuning?.maxCachedWorkflows ?? MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: opts.tuning?.workflowTaskSlots,
+    maxConcurrentWorkflowTaskPolls: opts.tuning?.workflowTaskPollers,
   });
   const transfers = await Worker.create({
     ...shutdown,
