@@ -14,6 +14,8 @@ export interface StepFigures {
   deliveriesPerPayment: number;
   /** First delivery's answer, from its intended send time. */
   ackMs: Percentiles;
+  /** The same, for first deliveries answered 503 (shed): how fast a refusal comes back. */
+  shedAnswerMs: Percentiles;
   /** From the first delivery's intended time to the ticket's issued_at, the transfer at MoniMe, the transaction completed. */
   ticketIssuedMs: Percentiles;
   transferCompletedMs: Percentiles;
@@ -122,6 +124,7 @@ export async function stepFigures(opts: {
     },
     deliveriesPerPayment: Math.round((sent.reduce((sum, payment) => sum + payment.deliveries, 0) / Math.max(1, sent.length)) * 100) / 100,
     ackMs: percentiles(sent.map((payment) => payment.firstAckMs)),
+    shedAnswerMs: percentiles(sent.filter((payment) => payment.firstStatus === 503).map((payment) => payment.firstAckMs)),
     ticketIssuedMs: percentiles(acked.flatMap((payment) => since(times.get(payment.paymentId)?.issued, payment))),
     transferCompletedMs: percentiles(acked.flatMap((payment) => since(ledger.get(payment.paymentId)?.completedAt, payment))),
     settledMs: percentiles(acked.flatMap((payment) => since(times.get(payment.paymentId)?.completed, payment))),

@@ -71,7 +71,7 @@ function stepRow(topology: string, step: StepFigures, markKnee = true): string {
     step.step + (markKnee && meetsBar(step) ? ' ✓' : ''),
     topology,
     step.offered,
-    `${first.ok} / ${first.refused503} / ${first.other}`,
+    `${first.ok} / ${first.refused503}${first.refused503 ? ` (p95 ${step.shedAnswerMs.p95} ms)` : ''} / ${first.other}`,
     step.deliveriesPerPayment,
     ms(step.ackMs),
     ms(step.ticketIssuedMs),
@@ -85,7 +85,7 @@ function stepRow(topology: string, step: StepFigures, markKnee = true): string {
 }
 
 const STEP_HEADER = [
-  '| step | topology | offered | 1st delivery 2xx / 503 / other | deliveries per payment | ack p50 / p95 / p99 ms | → ticket issued p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | max transfer backlog | history events / actions per payment | lost / doubled |',
+  '| step | topology | offered | 1st delivery 2xx / 503 (503 answer p95) / other | deliveries per payment | ack p50 / p95 / p99 ms | → ticket issued p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | max transfer backlog | history events / actions per payment | lost / doubled |',
   '| --- | --- | --: | --- | --: | --- | --- | --- | --: | --- | --: | --- | --- |',
 ];
 

@@ -47,7 +47,9 @@ async function onStack<T>(
 
 const printStep = (name: string) => (step: StepFigures) =>
   say(
-    `  ${name} ${step.step}: first 2xx ${step.firstDelivery.ok}/${step.offered}, ack p95 ${step.ackMs.p95} ms, ` +
+    `  ${name} ${step.step}: first 2xx ${step.firstDelivery.ok}/${step.offered}, ack p95 ${step.ackMs.p95} ms` +
+      (step.firstDelivery.refused503 ? ` (503s ${step.firstDelivery.refused503}, answered p95 ${step.shedAnswerMs.p95} ms)` : '') +
+      ', ' +
       `→ transfer p95 ${step.transferCompletedMs.p95} ms, settled/s ${step.settledPerSecond}, lost ${step.lost}, doubled ${step.doubled}`,
   );
 
