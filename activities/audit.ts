@@ -82,12 +82,18 @@ export function createAuditActivities({
  * payment — Temporal work the dev server spends its one core on. Idempotent like the
  * batcher's insert (events are unique by id). Events PostgreSQL refuses as data go to the
  * batcher after all, which sets them aside in audit_dead_letters without holding up the rest.
+ *
+ * Only a whole trail (its first event is the transaction's first, sequence 1: the happy
+ * path) is inserted here. A trail that continues events flushed to the batcher earlier (an
+ * operator's case, a stall) follows them through the batcher, so that once a trail's last
+ * event is readable, all of it is — inserted here, it could land before the earlier ones.
  */
 export function insertAuditTrail(
   { db }: Pick<ActivityDeps, 'db'>,
   toBatcher: AuditActivities['publishAuditEvents'],
 ): AuditActivities['publishAuditEvents'] {
   return async (input) => {
+    if (!isWholeTrail(input.events)) return toBatcher(input);
     try {
       await insertAuditEvents(db, input.events);
     } catch (error) {
@@ -95,6 +101,15 @@ export function insertAuditTrail(
       await toBatcher(input);
     }
   };
+}
+
+/** One entity's events from its first (sequence 1) on: nothing of it went to a batcher before. */
+function isWholeTrail(events: AuditEvent[]): boolean {
+  return (
+    events.length > 0 &&
+    events.every((event) => event.entityType === events[0].entityType && event.entityId === events[0].entityId) &&
+    Math.min(...events.map((event) => event.sequence)) === 1
+  );
 }
 
 /**

@@ -28,6 +28,7 @@ import * as openTransactions from './queries/openTransactions';
 import * as ops from './queries/ops';
 import * as payments from './queries/payments';
 import * as seed from './queries/seed';
+import * as stalls from './queries/stalls';
 import * as transfers from './queries/transfers';
 
 /** Tables whose size grows with traffic: a sequential scan of one of them is a finding. */
@@ -41,6 +42,7 @@ const QUERY_MODULES: Record<string, Record<string, unknown>> = {
   ops,
   payments,
   seed,
+  stalls,
   transfers,
 };
 
@@ -273,6 +275,11 @@ const STEPS: Step[] = [
     run: (db, s) => apiReads.transactionExists(db, s.completed.transactionId),
   },
   { query: 'openTransactions.readOpenTransactions', runBy: `${API} (/metrics)`, run: (db) => openTransactions.readOpenTransactions(db) },
+  {
+    query: 'stalls.stalledAmong',
+    runBy: `${WORKER} (stall sweep)`,
+    run: (db, s) => stalls.stalledAmong(db, [s.completed.transactionId, s.attention[0], 'pay-explain-never-applied'], 600),
+  },
   {
     query: 'apiReads.paymentPreCheck',
     runBy: `${API} (webhooks)`,

@@ -1,6 +1,9 @@
 /**
- * Issue 4: the audit trail goes by signal to sharded batcher workflows that write one
- * multi-row INSERT per batch — no event lost or doubled, also across continue-as-new.
+ * Issue 4: audit events go by signal to sharded batcher workflows that write one multi-row
+ * INSERT per batch — no event lost or doubled, also across continue-as-new. A happy-path
+ * payment's whole trail is now inserted by its completing status write instead
+ * (activities/audit.ts insertAuditTrail); this stack sends those to the batchers too, so the
+ * batchers are still tested with real payments in volume.
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditBatcherStats, auditBatcherWorkflowId, batcherStatsQuery } from '../../contract';
@@ -21,6 +24,7 @@ beforeAll(async () => {
   // The transfer rate limit (500/min by default) would make this a test of the limit.
   stack = await startStack({
     env: { AUDIT_SHARDS: String(SHARDS), AUDIT_BATCH_SIZE: '100', AUDIT_FLUSH_MS: '500', TRANSFER_RATE_PER_MINUTE: '600000' },
+    auditTrailHandOver: 'batcher',
   });
 });
 afterAll(async () => {

@@ -48,7 +48,14 @@ async function dropDatabase(name: string): Promise<void> {
  * API on random ports, on the run's shared Temporal dev server. Nothing is mocked.
  */
 export async function startStack(
-  opts: { env?: Record<string, string>; faults?: Partial<FaultConfig>; startWorkers?: boolean; temporalAddress?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    faults?: Partial<FaultConfig>;
+    startWorkers?: boolean;
+    temporalAddress?: string;
+    /** How the completing status write hands over its audit trail (activities/index.ts); its default unless given. */
+    auditTrailHandOver?: 'insert' | 'batcher';
+  } = {},
 ): Promise<Stack> {
   quietTestRuntime();
   const suffix = randomUUID().replace(/-/g, '').slice(0, 10);
@@ -76,6 +83,7 @@ export async function startStack(
     logger: createLogger(config.logLevel, 'fareflow-test', testLogStream()),
     workflowBundle: { codePath: process.env.FAREFLOW_TEST_WORKFLOW_BUNDLE! },
     workers: opts.startWorkers !== false,
+    auditTrailHandOver: opts.auditTrailHandOver,
   });
   const simulator = fareflow.simulator!;
   env = { ...env, MONIME_BASE_URL: simulator.url };
