@@ -47,9 +47,9 @@ export const LEVERS: Lever[] = [
     topologies: ['embedded'],
   },
   {
-    name: 'sdk-workflow-task-slots',
-    what: "the SDK's 40 workflow-task slots and 10 pollers; off: 120 slots and 60 pollers (the SDK's documented best in its own load test)",
-    off: { env: {}, workerTuning: { workflowTaskSlots: 120, workflowTaskPollers: 60 } },
+    name: 'workflow-task-slots',
+    what: "120 workflow-task slots and 60 pollers (the SDK's documented best in its own load test); off: the SDK's defaults, 40 and 10",
+    off: { env: {}, workerTuning: { workflowTaskSlots: 40, workflowTaskPollers: 10 } },
     topologies: ['embedded'],
   },
   {
@@ -57,12 +57,6 @@ export const LEVERS: Lever[] = [
     what: 'at most 64 Temporal calls in flight per API process, 256 waiting 250 ms, else 503 + Retry-After; off: 100,000 in flight',
     off: { env: { WEBHOOK_MAX_IN_FLIGHT: '100000', WEBHOOK_MAX_WAITING: '0' } },
     topologies: ['embedded', 'cluster'],
-  },
-  {
-    name: 'one-partition',
-    what: "dev server's task queues in one partition (matching.numTaskqueue{Read,Write}Partitions=1); off: the server's four",
-    off: { env: {}, devServerDynamicConfig: {} },
-    topologies: ['embedded'],
   },
   {
     name: 'eager-start',
