@@ -82,6 +82,9 @@ it('cancel after MoniMe rejected the transfer (nothing moved), announced by canc
       reason: 'transfer_failed',
       resolution: { decision: 'cancel', operator: 'musa', note: 'company closed' },
     });
+    // Issue 11 point 4: one decision for the one cancel request — no refusal beside it — and one audit event.
+    expect(outcomes(await statusOf(handle)).filter((outcome) => outcome.startsWith('cancel: refused'))).toEqual([]);
+    expect(calls.auditActions().filter((action) => action === 'cancelled' || action === 'operator_cancel')).toEqual(['cancelled']);
   });
 });
 
