@@ -14,11 +14,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   stallDetectedSignal,
   stallWatchQuery,
+  TransactionStatusKey,
   workflowTypes,
   type StallSweepActivities,
   type StallSweepInput,
   type StallSweepResult,
   type StallWatchView,
+  type TransactionStatus,
 } from '../contract';
 import { stalledAmong } from '../db/queries/stalls';
 import type { ActivityDeps } from './deps';
@@ -34,6 +36,9 @@ const CONCURRENCY = 8;
 /** A transaction whose worker does not answer the query within this is signalled anyway. */
 const QUERY_TIMEOUT_MS = 5_000;
 
+/** Typed, so a renamed status breaks the build rather than silently matching nothing. */
+const PROCESSING: TransactionStatus = 'processing';
+
 /**
  * The visibility query of transactions on `taskQueue` still running and `processing` that
  * started before `startedBefore` (now − stall timeout). TaskQueue keeps deployments that
@@ -43,7 +48,7 @@ export function stalledTransactionsQuery(taskQueue: string, startedBefore: Date)
   return [
     `WorkflowType = '${workflowTypes.processTransaction}'`,
     `ExecutionStatus = 'Running'`,
-    `TransactionStatus = 'processing'`,
+    `${TransactionStatusKey.name} = '${PROCESSING}'`,
     `TaskQueue = '${quoted(taskQueue)}'`,
     `StartTime < '${startedBefore.toISOString()}'`,
   ].join(' AND ');

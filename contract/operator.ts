@@ -1,8 +1,11 @@
 /** What an operator can do to a transaction: the signals, and Temporal's cancel. */
 export type OperatorActionKind = 'resolve' | 'retryTransfer' | 'cancel';
 
+/** An operator's answer to a payment awaiting them; listed so the workflow can check a signal against it. */
+export const resolveDecisions = ['accept', 'reject'] as const;
+
 export interface ResolveDecision {
-  decision: 'accept' | 'reject';
+  decision: (typeof resolveDecisions)[number];
   note: string;
   operator: string;
 }

@@ -27,8 +27,12 @@ export type AttentionReason =
 export type TransactionStage =
   'received' | 'applying' | 'awaiting_operator' | 'transferring' | 'awaiting_transfer' | 'completed' | 'rejected' | 'cancelled';
 
-/** What MoniMe says of an internal transfer (contract §5). */
-export type MonimeTransferStatus = 'pending' | 'processing' | 'completed' | 'failed';
+/**
+ * What MoniMe says of an internal transfer (contract §5). A tuple, not only a type, so the
+ * webhook schema and the signal check validate against this very list.
+ */
+export const monimeTransferStatuses = ['pending', 'processing', 'completed', 'failed'] as const;
+export type MonimeTransferStatus = (typeof monimeTransferStatuses)[number];
 
 /** Ours: `requested` is written before MoniMe is called, so a crash leaves a trace. */
 export type TransferStatus = 'requested' | MonimeTransferStatus;

@@ -1,4 +1,5 @@
 /** The subset of MoniMe's API objects (version caph.2025-08-23) that fareflow uses. */
+import type { MonimeTransferStatus } from '../contract';
 
 export interface MonimeAmount {
   currency: string;
@@ -61,7 +62,8 @@ export interface CreatePaymentCodeRequest {
   metadata?: Record<string, string>;
 }
 
-export type InternalTransferStatus = 'pending' | 'processing' | 'failed' | 'completed';
+/** The contract's list: the webhook schema and the workflow check the same one. */
+export type InternalTransferStatus = MonimeTransferStatus;
 
 export interface InternalTransfer {
   id: string;

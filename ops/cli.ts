@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Command } from 'commander';
+import { TransactionStatusKey } from '../contract';
 import { listStuck } from './commands/stuck';
 import { showTransaction } from './commands/show';
 import { cancelTransaction, decisionOf, resolveTransaction, retryTransfer } from './commands/signals';
@@ -23,7 +24,7 @@ const program = new Command('ops').description('fareflow operations: find, inspe
 
 program
   .command('stuck')
-  .description('transactions waiting for an operator (TransactionStatus="needs_attention")')
+  .description(`transactions waiting for an operator (${TransactionStatusKey.name}="needs_attention")`)
   .option('--company <id>', 'only this company')
   .option('--reason <reason>', 'only this reason, e.g. amount_mismatch, transfer_failed, stalled')
   .option('--json', 'machine-readable output')

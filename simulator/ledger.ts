@@ -1,3 +1,4 @@
+import type { MonimeTransferStatus } from '../contract';
 import type { MonimeAmount } from '../monime/types';
 
 export interface LedgerTransfer {
@@ -7,7 +8,7 @@ export interface LedgerTransfer {
   source: string;
   destination: string;
   metadata: Record<string, string>;
-  status: 'pending' | 'processing' | 'completed' | 'failed';
+  status: MonimeTransferStatus;
   /** ms since epoch: rate-limit tests read windows off these. */
   createdAt: number;
   settledAt: number | null;

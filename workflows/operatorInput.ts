@@ -4,10 +4,12 @@
  * payload would fail every replay of the history that holds it, and a typo such as
  * `"decision":"approve"` must never read as an acceptance.
  */
+import { monimeTransferStatuses, resolveDecisions } from '../contract';
 import type { CancelNote, ResolveDecision, RetryTransferRequest, TransferUpdate } from '../contract';
 
-const DECISIONS = new Set(['accept', 'reject']);
-const TRANSFER_STATUSES = new Set(['pending', 'processing', 'completed', 'failed']);
+// Sets of plain strings: what arrives is unknown until checked against them.
+const DECISIONS = new Set<string>(resolveDecisions);
+const TRANSFER_STATUSES = new Set<string>(monimeTransferStatuses);
 const MAX_TEXT = 2_000;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

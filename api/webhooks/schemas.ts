@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monimeTransferStatuses } from '../../contract';
 
 const id = z.string().min(1).max(200);
 const amount = z.object({
@@ -40,7 +41,7 @@ export function ticketIdOfCode(code: z.infer<typeof paymentCodeExpiredData>): st
 
 export const internalTransferData = z.object({
   id,
-  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  status: z.enum(monimeTransferStatuses),
   failureDetail: z
     .object({ message: z.string().max(2000).optional() })
     .partial()

@@ -3,6 +3,7 @@ import { recordUnsentOperatorAction, transactionStatusOf, type UnsentOperatorAct
 import {
   cancelNoteSignal,
   resolveSignal,
+  type ResolveDecision,
   retryTransferSignal,
   statusQuery,
   type TransactionStatusView,
@@ -68,7 +69,7 @@ export async function retryTransfer(
 }
 
 /** Checked before any connection is opened: a typo should not wait for a network timeout. */
-export function decisionOf(opts: { accept?: boolean; reject?: boolean }): 'accept' | 'reject' {
+export function decisionOf(opts: { accept?: boolean; reject?: boolean }): ResolveDecision['decision'] {
   if (!!opts.accept === !!opts.reject) throw new OpsError('say exactly one of --accept or --reject');
   return opts.accept ? 'accept' : 'reject';
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SEARCH_ATTRIBUTES } from '../../contract';
+import { ALL_SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTES } from '../../contract';
 import { TEMPORAL_CLI_VERSION } from '../../temporal/cli';
 
 const root = path.join(__dirname, '..', '..');
@@ -95,10 +95,17 @@ it('adds the search attributes only once the namespace answers', () => {
   expect(creates).toBeGreaterThan(waits);
 });
 
-it('registers exactly the search attributes the workflows set', () => {
-  const line = compose.split('\n').find((text) => text.includes('for attr in'));
-  const registered = Object.fromEntries([...(line ?? '').matchAll(/(\w+)=(\w+)/g)].map((match) => [match[1], match[2]]));
-  expect(registered).toEqual(SEARCH_ATTRIBUTES);
+it('registers exactly the search attributes of contract/searchAttributes.ts, with their types', () => {
+  // The job is shell and cannot import the contract: this is what keeps its copy from drifting.
+  const loops = compose.split('\n').filter((text) => /^\s*for attr in /.test(text));
+  expect(loops).toHaveLength(1);
+  const byName = (a: string[], b: string[]) => a[0].localeCompare(b[0]);
+  // Pairs, not an object: a name listed twice, or twice with different types, shows up too.
+  const registered = [...loops[0].matchAll(/(\w+)=(\w+)/g)].map((match) => [match[1], match[2]]).sort(byName);
+  const contract = ALL_SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, SEARCH_ATTRIBUTES[key.name]]).sort(byName);
+  expect(registered).toEqual(contract);
+  // And the contract's CLI list is its typed keys, no more: the dev server registers that list.
+  expect(Object.keys(SEARCH_ATTRIBUTES).sort()).toEqual(ALL_SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).sort());
 });
 
 it('migrates in its own job that the API and the workers wait for, with the namespace job', () => {
