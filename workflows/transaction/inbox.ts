@@ -19,6 +19,7 @@ import {
   type TransferUpdate,
 } from '../../contract';
 import { checkResolveDecision, checkTransferUpdate, normaliseCancelNote, normaliseRetryRequest } from '../operatorInput';
+import { cancelLeftToOperatorWait, mayCloseWithoutTransfer } from './cancelPolicy';
 import { CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH, STALE_OPERATOR_MESSAGES_PATCH } from './patches';
 import { stallDueAt, stallWatchMode } from './stallWatch';
 import type { ClosedBy, TransactionState } from './state';
@@ -122,7 +123,7 @@ export class TransactionInbox {
     return { operator: note?.operator ?? 'temporal-cancel', note: note?.reason || 'cancelled through Temporal' };
   }
 
-  /** Cancellation is honoured only while no money can have moved; otherwise it is answered once. */
+  /** Answers a cancel the cancel policy refused (cancelPolicy.ts): once, with its reason, and no longer pending. */
   refuseCancellation(why: string): void {
     const { view } = this.state;
     if (view.cancelRefusedReason !== null) return;
@@ -134,9 +135,10 @@ export class TransactionInbox {
   }
 
   /**
-   * While money may be moving, a cancel request is answered with a reason, not obeyed. Once a
-   * transfer failed and an operator is asked, the operator wait decides a cancel instead —
-   * one decision, one audit event, the right final state.
+   * Watches for a cancel while the transfer rounds run, until `stop()`: the cancel policy
+   * (cancelPolicy.ts) refuses it at once, or leaves it to the operator wait after a failed
+   * transfer — one decision, one audit event, the right final state. The watch then waits
+   * while that wait holds the request, and looks again once it refused it.
    */
   refuseCancellationWhileTransferring(): { stop(): void } {
     let stopped = false;
@@ -144,10 +146,11 @@ export class TransactionInbox {
       for (;;) {
         await condition(() => stopped || this.cancelRequested);
         if (stopped) return;
-        if (!this.awaitsOperatorAfterFailedTransfer() || !patched(CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH)) break;
+        if (!cancelLeftToOperatorWait(this.state.view) || !patched(CANCEL_DECIDED_BY_OPERATOR_WAIT_PATCH)) break;
         await condition(() => stopped || !this.cancelRequested);
       }
-      this.refuseCancellation('the transfer to the company is under way or done; resolve it instead');
+      const verdict = mayCloseWithoutTransfer({ stage: 'transferring' });
+      if (!verdict.honour) this.refuseCancellation(verdict.reason);
     };
     void watch();
     return {
@@ -155,10 +158,6 @@ export class TransactionInbox {
         stopped = true;
       },
     };
-  }
-
-  private awaitsOperatorAfterFailedTransfer(): boolean {
-    return this.state.view.status === 'needs_attention' && this.state.view.reason === 'transfer_failed';
   }
 
   // An operator may act as soon as the status says needs_attention, even before the

@@ -17,6 +17,7 @@ import {
 } from '../../contract';
 import { AuditTrail } from '../auditTrail';
 import { databaseActivities, monimeReads, monimeTransfers, type DatabaseActivities } from './activities';
+import { mayCloseWithoutTransfer, runEndsCancelled } from './cancelPolicy';
 import { TransactionInbox } from './inbox';
 import { FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH, TWO_TASK_HAPPY_PATH_PATCH } from './patches';
 import { SYSTEM_ACTOR, TransactionState } from './state';
@@ -39,12 +40,14 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   const monime = { monime: monimeTransfers(input.settings), monimeRead: monimeReads(), db };
   watchForStall(state, inbox, input.settings);
 
-  // Everything below runs to its own end: a cancel request is observed, then honoured or refused.
+  // Everything below runs to its own end: a cancel request is observed, then honoured or refused
+  // as the cancel policy says (cancelPolicy.ts).
   await CancellationScope.nonCancellable(async () => {
     const applied = await applyPayment(state, db);
     if (applied.outcome === 'settled') return;
     if (applied.outcome === 'needs_attention' && (await resolveUnappliedPayment(state, inbox, db)) === 'closed') return;
-    if (inbox.cancelRequested) return state.closeWithoutTransfer('cancel', inbox.cancelledBy());
+    if (inbox.cancelRequested && mayCloseWithoutTransfer({ stage: 'before_transfer' }).honour)
+      return state.closeWithoutTransfer('cancel', inbox.cancelledBy());
     const refusingCancel = inbox.refuseCancellationWhileTransferring();
     const outcome = await new TransferRounds(state, inbox, monime, input.settings, applied.transferRound ?? 0).transferNet();
     refusingCancel.stop();
@@ -60,7 +63,7 @@ export async function processTransaction(input: ProcessTransactionInput): Promis
   // whose cancel was refused as CANCELLED although its money moved.
   if (inbox.cancelSeen && patched(FINISH_OUTSIDE_CANCELLED_SCOPE_PATCH)) await CancellationScope.nonCancellable(finish);
   else await finish();
-  if (inbox.cancelRequested && state.view.stage === 'cancelled')
+  if (runEndsCancelled({ cancelStands: inbox.cancelRequested, stage: state.view.stage }))
     throw new CancelledFailure(`transaction cancelled: ${inbox.cancelledBy().note}`);
   return state.view;
 }

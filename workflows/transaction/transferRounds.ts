@@ -1,11 +1,13 @@
 /**
  * Moving the company's net: one MoniMe transfer per round, under the round's idempotency
  * key. A new round starts only after MoniMe said the last one `failed` and an operator asked
- * again; until MoniMe answers, a transfer that may have reached it blocks cancel and reject.
+ * again; until MoniMe answers, a transfer that may have reached it blocks cancel and reject
+ * (cancelPolicy.ts).
  */
 import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { transferIdempotencyKey, type TransactionSettings, type TransferActivities, type TransferState } from '../../contract';
 import type { DatabaseActivities } from './activities';
+import { mayCloseWithoutTransfer, REJECTED_OUTCOME } from './cancelPolicy';
 import type { TransactionInbox } from './inbox';
 import { STICKY_TRANSFER_MAY_EXIST_PATCH, UNCONFIRMED_TRANSFER_KEEPS_ROUND_PATCH } from './patches';
 import { SYSTEM_ACTOR, type TransactionState } from './state';
@@ -47,20 +49,26 @@ export class TransferRounds {
     }
   }
 
-  /** The operator's answer to a failed transfer: try again, or close without moving money. */
+  /**
+   * The operator's answer to a failed transfer: try again, or close without moving money
+   * (a cancel or a reject, as the cancel policy allows: cancelPolicy.ts).
+   */
   private async afterFailedTransfer(): Promise<'retry' | 'closed'> {
     const { state, inbox } = this;
     for (;;) {
       const message = await inbox.nextOperatorMessage();
       if (message === 'cancel' || (message.kind === 'resolve' && message.decision.decision === 'reject')) {
-        if (this.transferMayExist) {
-          const why = 'a transfer may have reached MoniMe; retryTransfer first to learn its outcome';
-          if (message === 'cancel') inbox.refuseCancellation(why);
-          else inbox.decide({ kind: 'resolve', ...message.decision, outcome: `refused: ${why}` });
+        const verdict = mayCloseWithoutTransfer({
+          stage: 'operator_wait_after_failed_transfer',
+          transferMayExist: this.transferMayExist,
+        });
+        if (!verdict.honour) {
+          if (message === 'cancel') inbox.refuseCancellation(verdict.reason);
+          else inbox.decide({ kind: 'resolve', ...message.decision, outcome: `refused: ${verdict.reason}` });
           continue;
         }
         const who = message === 'cancel' ? inbox.cancelledBy() : message.decision;
-        if (message !== 'cancel') inbox.decide({ kind: 'resolve', ...message.decision, outcome: 'rejected: refund due, no transfer' });
+        if (message !== 'cancel') inbox.decide({ kind: 'resolve', ...message.decision, outcome: REJECTED_OUTCOME });
         await state.closeWithoutTransfer(message === 'cancel' ? 'cancel' : 'reject', who);
         return 'closed';
       }
