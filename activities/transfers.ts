@@ -80,74 +80,24 @@ const stateOf = (transfer: InternalTransfer, idempotencyKey: string): TransferSt
   idempotencyKey,
 });
 
-export function createTransferActivities({
-  db,
-  monime,
-  platformFinancialAccountId,
-}: Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>): TransferActivities {
+type TransferDeps = Pick<ActivityDeps, 'db' | 'monime' | 'platformFinancialAccountId'>;
+
+export function createTransferActivities(deps: TransferDeps): TransferActivities {
+  const { db, monime } = deps;
   return {
     /**
      * Moves `net` to the company. The idempotency key depends on the transaction (and
      * round) only, so every retry, after any crash, asks MoniMe for the same transfer.
      */
     async requestTransfer(input: RequestTransferInput): Promise<TransferState> {
-      const idempotencyKey = transferIdempotencyKey(input.transactionId, input.round);
-      const intent = await recordTransferIntent(db, {
-        transactionId: input.transactionId,
-        idempotencyKey,
-        round: input.round,
-        sourceAccountId: platformFinancialAccountId,
-        destinationAccountId: input.destinationAccountId,
-        amountMinor: input.net.value,
-        currency: input.net.currency,
-      });
-      // This round already completed (a second workflow for the same payment, as after
-      // Temporal's retention forgot the first): the money moved once, and MoniMe may no longer
-      // remember the key, so it is not asked again.
-      if (intent.round === input.round && intent.status === 'completed') {
-        return { transferId: intent.monimeTransferId, status: 'completed', failureReason: null, idempotencyKey: intent.idempotencyKey };
-      }
-      if (input.net.value === 0) {
-        // 100% commission: nothing to move, and MoniMe rejects a zero transfer.
-        await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: null, status: 'completed' });
-        return { transferId: null, status: 'completed', failureReason: null, idempotencyKey };
-      }
-      const clock = new GiveUpClock(intent, input.giveUpAfterMinutes);
-      const attempt = activityAttempt();
-      clock.checkBeforeRetry(attempt);
-      const transfer = await callMonime(() =>
-        monime.createInternalTransfer(
-          {
-            amount: input.net,
-            sourceFinancialAccount: { id: platformFinancialAccountId },
-            destinationFinancialAccount: { id: input.destinationAccountId },
-            description: `fareflow net for transaction ${input.transactionId}`,
-            metadata: { transactionId: input.transactionId },
-          },
-          idempotencyKey,
-        ),
-      ).catch((error: unknown) => {
-        clock.checkAfterFailure(error, attempt);
-        throw error;
-      });
-      const state = stateOf(transfer, idempotencyKey);
-      await recordTransferState(db, input.transactionId, input.round, {
-        monimeTransferId: state.transferId,
-        status: state.status,
-        failureReason: state.failureReason,
-      });
-      return state;
+      return requestTransfer(deps, input);
     },
 
     /** The polling fallback when no internal_transfer.* webhook arrives. */
     async checkTransfer(input: CheckTransferInput): Promise<TransferState> {
       const transfer = await callMonime(() => monime.getInternalTransfer(input.transferId));
       const state = stateOf(transfer, transferIdempotencyKey(input.transactionId, input.round));
-      await recordTransferState(db, input.transactionId, input.round, {
-        monimeTransferId: state.transferId,
-        status: state.status,
-        failureReason: state.failureReason,
-      });
+      await recordState(db, input, state);
       return state;
     },
 
@@ -160,4 +110,69 @@ export function createTransferActivities({
       });
     },
   };
+}
+
+/** What MoniMe answered for a round, stored on its transfer row. */
+async function recordState(db: ActivityDeps['db'], round: { transactionId: string; round: number }, state: TransferState): Promise<void> {
+  await recordTransferState(db, round.transactionId, round.round, {
+    monimeTransferId: state.transferId,
+    status: state.status,
+    failureReason: state.failureReason,
+  });
+}
+
+async function requestTransfer(deps: TransferDeps, input: RequestTransferInput): Promise<TransferState> {
+  const { db, platformFinancialAccountId } = deps;
+  const idempotencyKey = transferIdempotencyKey(input.transactionId, input.round);
+  const intent = await recordTransferIntent(db, {
+    transactionId: input.transactionId,
+    idempotencyKey,
+    round: input.round,
+    sourceAccountId: platformFinancialAccountId,
+    destinationAccountId: input.destinationAccountId,
+    amountMinor: input.net.value,
+    currency: input.net.currency,
+  });
+  // This round already completed (a second workflow for the same payment, as after
+  // Temporal's retention forgot the first): the money moved once, and MoniMe may no longer
+  // remember the key, so it is not asked again.
+  if (intent.round === input.round && intent.status === 'completed') {
+    return { transferId: intent.monimeTransferId, status: 'completed', failureReason: null, idempotencyKey: intent.idempotencyKey };
+  }
+  if (input.net.value === 0) {
+    // 100% commission: nothing to move, and MoniMe rejects a zero transfer.
+    await recordTransferState(db, input.transactionId, input.round, { monimeTransferId: null, status: 'completed' });
+    return { transferId: null, status: 'completed', failureReason: null, idempotencyKey };
+  }
+  const transfer = await createAtMonime(deps, input, intent, idempotencyKey);
+  const state = stateOf(transfer, idempotencyKey);
+  await recordState(db, input, state);
+  return state;
+}
+
+/** Asks MoniMe for the round's transfer under its idempotency key, unless the round's give-up clock has run out. */
+async function createAtMonime(
+  { monime, platformFinancialAccountId }: TransferDeps,
+  input: RequestTransferInput,
+  intent: TransferRow,
+  idempotencyKey: string,
+): Promise<InternalTransfer> {
+  const clock = new GiveUpClock(intent, input.giveUpAfterMinutes);
+  const attempt = activityAttempt();
+  clock.checkBeforeRetry(attempt);
+  return callMonime(() =>
+    monime.createInternalTransfer(
+      {
+        amount: input.net,
+        sourceFinancialAccount: { id: platformFinancialAccountId },
+        destinationFinancialAccount: { id: input.destinationAccountId },
+        description: `fareflow net for transaction ${input.transactionId}`,
+        metadata: { transactionId: input.transactionId },
+      },
+      idempotencyKey,
+    ),
+  ).catch((error: unknown) => {
+    clock.checkAfterFailure(error, attempt);
+    throw error;
+  });
 }

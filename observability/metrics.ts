@@ -7,6 +7,22 @@ export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 export function createApiMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fareflow_' });
+  // Registered in this order, so the exposition lists them as it always has.
+  const watched = addWatchedGauges(registry);
+  const openTransactions = addOpenTransactionGauges(registry);
+  return {
+    registry,
+    /** Where the `fareflow_transactions_open*` gauges read their rows. */
+    watchOpenTransactions: openTransactions.watch,
+    ...watched,
+    ...addRequestMetrics(registry),
+  };
+}
+
+type TemporalSlotCounts = { inFlight(): number; waiting(): number };
+
+/** Gauges read at each scrape from parts of the API that exist only later; each `watch…` hands one its source. */
+function addWatchedGauges(registry: Registry) {
   /** Read at each scrape; set by the API once its rejection limiter exists. */
   let rejectedCallersTracked: () => number = () => 0;
   new Gauge({
@@ -31,7 +47,7 @@ export function createApiMetrics() {
     },
   });
   /** Read at each scrape; set by the API once its Temporal slots exist. */
-  let temporalSlots: { inFlight(): number; waiting(): number } = { inFlight: () => 0, waiting: () => 0 };
+  let temporalSlots: TemporalSlotCounts = { inFlight: () => 0, waiting: () => 0 };
   new Gauge({
     name: 'fareflow_temporal_calls_in_flight',
     help: 'Webhook Temporal calls (starts and signals) in flight in this API process (at most WEBHOOK_MAX_IN_FLIGHT)',
@@ -48,21 +64,11 @@ export function createApiMetrics() {
       this.set(temporalSlots.waiting());
     },
   });
-  const openTransactions = addOpenTransactionGauges(registry);
   return {
-    registry,
-    /** Where the `fareflow_transactions_open*` gauges read their rows. */
-    watchOpenTransactions: openTransactions.watch,
     /** Where the `fareflow_temporal_calls_*` gauges read their values. */
-    watchTemporalSlots(slots: { inFlight(): number; waiting(): number }): void {
+    watchTemporalSlots(slots: TemporalSlotCounts): void {
       temporalSlots = slots;
     },
-    webhooksShed: new Counter({
-      name: 'fareflow_webhooks_shed_total',
-      help: 'Webhooks refused at once with 503 and Retry-After because the receiver was at capacity (nothing recorded)',
-      labelNames: ['event'] as const,
-      registers: [registry],
-    }),
     /** Where `fareflow_audit_dead_letters` reads its counts. */
     watchAuditDeadLetters(count: () => Promise<Record<string, number>>): void {
       auditDeadLetters = count;
@@ -71,6 +77,18 @@ export function createApiMetrics() {
     watchRejectedCallers(size: () => number): void {
       rejectedCallersTracked = size;
     },
+  };
+}
+
+/** Counters and histograms the API's webhook and HTTP paths update as requests pass. */
+function addRequestMetrics(registry: Registry) {
+  return {
+    webhooksShed: new Counter({
+      name: 'fareflow_webhooks_shed_total',
+      help: 'Webhooks refused at once with 503 and Retry-After because the receiver was at capacity (nothing recorded)',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: 'fareflow_http_requests_total',
       help: 'HTTP requests by route and status',

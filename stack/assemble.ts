@@ -101,21 +101,9 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
   const workflowBundle = () => (bundling ??= bundleWorkflows());
   if (runWorkers) workflowBundle().catch(() => undefined); // awaited by the workers; a failure elsewhere first must not leave it unhandled
 
-  // Both settle before going on, so a dev server that came up beside a failed migration is stopped too.
-  const [temporal, database] = await Promise.allSettled([
-    startTemporal({ part: opts.temporal ?? temporalFromConfig(config), config, logger, stopper, say: opts.say }),
-    startDatabase({ part: opts.database ?? databaseFromConfig(config, { startEmbedded: false }), stopper, say: opts.say }).then(
-      async (running) => {
-        // Said only where someone watches a terminal (npm start, the bench); tests and the API process migrate silently.
-        if (opts.migrate) await migrateWithProgress(running.url, opts.say ?? (() => undefined));
-        return running;
-      },
-    ),
-  ]);
-  if (temporal.status === 'rejected') throw temporal.reason;
-  if (database.status === 'rejected') throw database.reason;
-  const databaseUrl = database.value.url;
-  const temporalAddress = temporal.value.address;
+  const { temporal, database } = await startTemporalAndDatabase(opts, stopper);
+  const databaseUrl = database.url;
+  const temporalAddress = temporal.address;
 
   const { baseUrl: monimeBaseUrl, simulator } = await startMonime({
     part: opts.monime ?? monimeFromConfig(config),
@@ -125,23 +113,10 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
     webhookUrl: runApi && config.port ? `http://127.0.0.1:${config.port}/webhooks/monime` : undefined,
   });
 
-  const db = createPool(databaseUrl, databasePoolSize({ workers: runWorkers, api: runApi }), (error) =>
-    logger.warn({ err: error }, 'an idle database connection was closed; the pool opens another'),
-  );
-  stopper.add('database pool', () => db.end());
-  if (opts.seedDemo) await seedDemoCatalog(db);
+  const db = await openPool(opts, databaseUrl, { workers: runWorkers, api: runApi }, stopper);
 
-  const { connection, client } = await connectClient(temporalAddress, config.temporal.namespace, config.temporal.access);
-  stopper.add('Temporal client connection', () => connection.close());
-  await requireSearchAttributes(connection, config.temporal.namespace);
-
-  const monime = new MonimeClient({
-    baseUrl: monimeBaseUrl,
-    accessToken: config.monime.accessToken,
-    spaceId: config.monime.spaceId,
-    version: config.monime.version,
-    timeoutMs: config.monime.httpTimeoutMs,
-  });
+  const { connection, client } = await connectTemporalClient(config, temporalAddress, stopper);
+  const monime = monimeClient(config, monimeBaseUrl);
 
   const workers = createWorkerSet({
     config,
@@ -173,15 +148,74 @@ async function assemble(opts: AssembleOptions, stopper: Stopper): Promise<Farefl
       temporal: { ...config.temporal, address: temporalAddress },
       monime: { ...config.monime, baseUrl: monimeBaseUrl },
     },
-    database: database.value,
+    database,
     api,
     db,
     client,
     monime,
     simulator,
-    devServer: temporal.value.devServer,
+    devServer: temporal.devServer,
     startWorkers: workers.start,
     stopWorkers: workers.stop,
     stop: () => stopper.stopAll(),
   };
+}
+
+/** Temporal (dev server or address) beside the database and its migrations. */
+async function startTemporalAndDatabase(
+  opts: AssembleOptions,
+  stopper: Stopper,
+): Promise<{ temporal: Awaited<ReturnType<typeof startTemporal>>; database: RunningDatabase }> {
+  const { config, logger } = opts;
+  // Both settle before going on, so a dev server that came up beside a failed migration is stopped too.
+  const [temporal, database] = await Promise.allSettled([
+    startTemporal({ part: opts.temporal ?? temporalFromConfig(config), config, logger, stopper, say: opts.say }),
+    startDatabase({ part: opts.database ?? databaseFromConfig(config, { startEmbedded: false }), stopper, say: opts.say }).then(
+      async (running) => {
+        // Said only where someone watches a terminal (npm start, the bench); tests and the API process migrate silently.
+        if (opts.migrate) await migrateWithProgress(running.url, opts.say ?? (() => undefined));
+        return running;
+      },
+    ),
+  ]);
+  if (temporal.status === 'rejected') throw temporal.reason;
+  if (database.status === 'rejected') throw database.reason;
+  return { temporal: temporal.value, database: database.value };
+}
+
+/** The pool, sized for the parts that run here, and the demo seed when asked for. */
+async function openPool(
+  opts: AssembleOptions,
+  databaseUrl: string,
+  runs: Parameters<typeof databasePoolSize>[0],
+  stopper: Stopper,
+): Promise<Db> {
+  const db = createPool(databaseUrl, databasePoolSize(runs), (error) =>
+    opts.logger.warn({ err: error }, 'an idle database connection was closed; the pool opens another'),
+  );
+  stopper.add('database pool', () => db.end());
+  if (opts.seedDemo) await seedDemoCatalog(db);
+  return db;
+}
+
+/** The Temporal client, once the namespace is known to have fareflow's search attributes. */
+async function connectTemporalClient(
+  config: Config,
+  address: string,
+  stopper: Stopper,
+): Promise<Awaited<ReturnType<typeof connectClient>>> {
+  const connected = await connectClient(address, config.temporal.namespace, config.temporal.access);
+  stopper.add('Temporal client connection', () => connected.connection.close());
+  await requireSearchAttributes(connected.connection, config.temporal.namespace);
+  return connected;
+}
+
+function monimeClient(config: Config, baseUrl: string): MonimeClient {
+  return new MonimeClient({
+    baseUrl,
+    accessToken: config.monime.accessToken,
+    spaceId: config.monime.spaceId,
+    version: config.monime.version,
+    timeoutMs: config.monime.httpTimeoutMs,
+  });
 }

@@ -56,37 +56,42 @@ interface Waiter {
   timer: unknown;
 }
 
+/** Completions per second over the last RATE_WINDOW_SECONDS (or since start, when younger), counted in one-second buckets. */
+function createCompletionRate(clock: SlotClock): { record(): void; perSecond(): number } {
+  const startedAt = clock.now();
+  const bucketSecond = new Array<number>(RATE_WINDOW_SECONDS).fill(-1);
+  const bucketCount = new Array<number>(RATE_WINDOW_SECONDS).fill(0);
+  return {
+    record(): void {
+      const second = Math.floor(clock.now() / 1000);
+      const i = second % RATE_WINDOW_SECONDS;
+      if (bucketSecond[i] !== second) {
+        bucketSecond[i] = second;
+        bucketCount[i] = 0;
+      }
+      bucketCount[i]++;
+    },
+    /** Completions per second over the window (or since start, when younger), or 0. */
+    perSecond(): number {
+      const now = clock.now();
+      const second = Math.floor(now / 1000);
+      let completed = 0;
+      for (let i = 0; i < RATE_WINDOW_SECONDS; i++) if (bucketSecond[i] > second - RATE_WINDOW_SECONDS) completed += bucketCount[i];
+      const elapsed = Math.min(RATE_WINDOW_SECONDS, Math.max(1, (now - startedAt) / 1000));
+      return completed / elapsed;
+    },
+  };
+}
+
 export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlots {
   const clock = options.clock ?? realClock;
   const maxInFlight = Math.max(1, options.maxInFlight);
-  const startedAt = clock.now();
+  const completions = createCompletionRate(clock);
   let inFlight = 0;
   const waiters: Waiter[] = [];
-  const bucketSecond = new Array<number>(RATE_WINDOW_SECONDS).fill(-1);
-  const bucketCount = new Array<number>(RATE_WINDOW_SECONDS).fill(0);
-
-  function recordCompletion(): void {
-    const second = Math.floor(clock.now() / 1000);
-    const i = second % RATE_WINDOW_SECONDS;
-    if (bucketSecond[i] !== second) {
-      bucketSecond[i] = second;
-      bucketCount[i] = 0;
-    }
-    bucketCount[i]++;
-  }
-
-  /** Completions per second over the window (or since start, when younger), or 0. */
-  function completionRate(): number {
-    const now = clock.now();
-    const second = Math.floor(now / 1000);
-    let completed = 0;
-    for (let i = 0; i < RATE_WINDOW_SECONDS; i++) if (bucketSecond[i] > second - RATE_WINDOW_SECONDS) completed += bucketCount[i];
-    const elapsed = Math.min(RATE_WINDOW_SECONDS, Math.max(1, (now - startedAt) / 1000));
-    return completed / elapsed;
-  }
 
   function retryAfterSeconds(): number {
-    const rate = completionRate();
+    const rate = completions.perSecond();
     // Nothing completed lately: Temporal is stalled or the process just started; ask for the longest wait.
     if (rate === 0) return RETRY_AFTER_MAX_SECONDS;
     const seconds = Math.ceil((waiters.length + inFlight) / rate);
@@ -94,7 +99,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
   }
 
   function release(): void {
-    recordCompletion();
+    completions.record();
     const next = waiters.shift();
     // The slot passes straight to the longest waiter: inFlight stays as it is.
     if (next) next.grant();
