@@ -7,6 +7,9 @@ export type BenchStep = { kind: 'rate'; ratePerSecond: number; durationSeconds: 
 
 export type Topology = 'embedded' | 'cluster';
 
+/** Where the load generator runs: a worker thread of its own (MoniMe is an external sender), or the bench's main thread. */
+export type SenderMode = 'thread' | 'in-process';
+
 export interface BenchSettings {
   steps: BenchStep[];
   /** Run the plan on these, one after another, and report them side by side. */
@@ -24,6 +27,8 @@ export interface BenchSettings {
   temporalData: string;
   /** Completed workflows per step whose history is fetched and counted. */
   historySamples: number;
+  /** Where the sender (bench/sender.ts) runs; in-process only to compare with the thread in the same run's conditions. */
+  sender: SenderMode;
   quick: boolean;
 }
 
@@ -47,6 +52,7 @@ const VALUE_OPTIONS = [
   'out',
   'temporal-data',
   'history-samples',
+  'sender',
 ] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -122,6 +128,7 @@ const burstSteps = (sizes: number[]): BenchStep[] => sizes.map((payments) => ({ 
  *   npm run bench -- --quick                      one rate step (20/s for 15 s) and one burst (300), no ablation: under two minutes
  *   npm run bench -- --rates 25,50 --duration 30 --bursts 1000 --topology both --ablation off --out /tmp/bench
  *   npm run bench -- --sustained 20x1200 --rates none --bursts none --ablation off    only the sustained run (about an hour)
+ *   npm run bench -- --quick --sender in-process  the sender on the bench's main thread (beside an embedded stack) instead of its own thread
  * Throws BenchSettingsError naming the option at fault.
  */
 export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSettings {
@@ -148,6 +155,7 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
         .int()
         .min(0)
         .default(quick ? 5 : 20),
+      sender: z.enum(['thread', 'in-process']).default('thread'),
     })
     .safeParse({
       rates: value.rates,
@@ -163,6 +171,7 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
       out: value.out,
       temporalData: value['temporal-data'],
       historySamples: value['history-samples'],
+      sender: value.sender,
     });
   if (!result.success) {
     throw new BenchSettingsError(result.error.issues.map((issue) => `${camelToOption(issue.path[0] ?? '')}: ${issue.message}`).join('\n'));
@@ -183,6 +192,7 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
     outDir: path.resolve(parsed.out),
     temporalData: parsed.temporalData,
     historySamples: parsed.historySamples,
+    sender: parsed.sender,
     quick,
   };
 }
