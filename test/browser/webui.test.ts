@@ -18,8 +18,8 @@ let stack: Stack;
 let browser: Browser;
 beforeAll(async () => {
   const executablePath = ensureChromium();
-  stack = await startStack();
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  // The browser starts while the stack does: neither needs the other.
+  [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath, args: CHROMIUM_ARGS })]);
 }, 900_000);
 afterAll(async () => {
   await browser?.close();
@@ -30,9 +30,13 @@ it('lists the stuck transaction under TransactionStatus="needs_attention"', asyn
   const reservation = await reserveTicket(stack, { commissionBps: 250, priceMinor: 6_000 });
   const paid = await stack.simulator.pay(reservation.paymentCodeId, { amount: { currency: 'SLE', value: 5_000 } });
   const workflowId = workflowIdForTransaction(paid.paymentId);
+  // Before the browser looks: visibility has indexed it. Asked for this one workflow, not the
+  // whole namespace's needs_attention list, which every earlier test file of the run has grown.
   await waitFor(
     async () => {
-      for await (const execution of stack.client.workflow.list({ query: `TransactionStatus = "needs_attention"` }))
+      for await (const execution of stack.client.workflow.list({
+        query: `WorkflowId = '${workflowId}' AND TransactionStatus = "needs_attention"`,
+      }))
         if (execution.workflowId === workflowId) return true;
       return undefined;
     },

@@ -157,7 +157,9 @@ it('a batcher fed as fast as it writes continues as new while still fed, and wri
   const entity = `fed-${randomUUID()}`;
   const workflowId = `audit-batcher-test-${entity}`;
   const input = { shard: 95, batchSize: 5, flushMs: 100, maxEventsPerRun: 50 };
-  const perSignal = 10;
+  // 5 a signal, one batch: sent faster than written (one signal's round trip against a write
+  // activity's), with half the events to write afterwards of 10 a signal.
+  const perSignal = 5;
   await signalBatcher(stack, workflowId, input, syntheticEvents(entity, perSignal));
   let sent = perSignal;
   const handle = stack.client.workflow.getHandle(workflowId);
@@ -204,24 +206,25 @@ it('a batch failing for another reason than its data is split but never dead-let
   // Not a refusal of the data (SQLSTATE 42P01, undefined table): retryable, like a database that is away.
   await stack.db.query(`ALTER TABLE audit_logs RENAME TO audit_logs_away`);
   try {
-    await signalBatcher(stack, workflowId, { shard: 96, batchSize: 10, flushMs: 100 }, syntheticEvents(entity, 3));
-    // The bounded try of the 3 fails, then of its first half (2), then of a single event: that one now waits.
+    await signalBatcher(stack, workflowId, { shard: 96, batchSize: 10, flushMs: 100 }, syntheticEvents(entity, 2));
+    // The bounded try of the 2 fails, then of its first half, a single event: that one now waits.
     await waitFor(
       async () => {
         const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
         const failed = (history.events ?? []).filter((event) => event.activityTaskFailedEventAttributes).length;
-        return failed >= 3 ? true : undefined;
+        return failed >= 2 ? true : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 500, what: 'three failed tries, the batch halved down to one event' },
+      // Soon after the second failure: the waiting event's retries grow further apart.
+      { timeoutMs: 60_000, intervalMs: 200, what: 'two failed tries, the batch halved down to one event' },
     );
   } finally {
     await stack.db.query(`ALTER TABLE audit_logs_away RENAME TO audit_logs`);
   }
-  await rowsOf(entity, 3, 'all 3 events once the table is back');
-  expect(await auditRowCount(stack, entity)).toBe(3);
+  await rowsOf(entity, 2, 'both events once the table is back');
+  expect(await auditRowCount(stack, entity)).toBe(2);
   expect(await deadLettersOf(workflowId)).toEqual([]);
-  const stats = await statsWhen(workflowId, (s) => s.totalFlushed === 3);
-  expect(stats).toMatchObject({ totalFlushed: 3, deadLettered: 0, buffered: 0 });
+  const stats = await statsWhen(workflowId, (s) => s.totalFlushed === 2);
+  expect(stats).toMatchObject({ totalFlushed: 2, deadLettered: 0, buffered: 0 });
   expect(stats.flushes).toBeGreaterThan(1); // written in parts
 });
 

@@ -13,17 +13,19 @@ import { reserveTicket } from '../support/scenario';
 import { waitFor } from '../support/waitFor';
 
 const SHARDS = 4;
-// 500 transactions (2,500 events) already cross every shard many times and batch them; the
-// volume itself is the bench's (audit events per INSERT). FAREFLOW_AUDIT_TEST_TRANSACTIONS=2000
-// runs the old, three-minute size.
-const TRANSACTIONS = Number(process.env.FAREFLOW_AUDIT_TEST_TRANSACTIONS ?? 500);
+const BATCH_SIZE = 50;
+// 150 transactions (750 events) send every shard well over one batch (a shard gets about 190
+// events; the spread assertion below alone demands more than 62, over BATCH_SIZE) and batch
+// them; the volume itself is the bench's (audit events per INSERT).
+// FAREFLOW_AUDIT_TEST_TRANSACTIONS=2000 runs the old, three-minute size.
+const TRANSACTIONS = Number(process.env.FAREFLOW_AUDIT_TEST_TRANSACTIONS ?? 150);
 const EVENTS_PER_COMPLETED_TRANSACTION = 5; // received, applied, transfer_requested, transfer_completed, completed
 
 let stack: Stack;
 beforeAll(async () => {
   // The transfer rate limit (500/min by default) would make this a test of the limit.
   stack = await startStack({
-    env: { AUDIT_SHARDS: String(SHARDS), AUDIT_BATCH_SIZE: '100', AUDIT_FLUSH_MS: '500', TRANSFER_RATE_PER_MINUTE: '600000' },
+    env: { AUDIT_SHARDS: String(SHARDS), AUDIT_BATCH_SIZE: String(BATCH_SIZE), AUDIT_FLUSH_MS: '500', TRANSFER_RATE_PER_MINUTE: '600000' },
     auditTrailHandOver: 'batcher',
   });
 });
@@ -71,7 +73,7 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
         const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_type = 'transaction'`);
         return rows[0].n >= expected ? true : undefined;
       },
-      { timeoutMs: 300_000, intervalMs: 1_000, what: `${expected} audit rows` },
+      { timeoutMs: 300_000, intervalMs: 250, what: `${expected} audit rows` },
     );
     const auditedAt = Date.now();
 
@@ -91,7 +93,10 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
     const inserts = stats.reduce((sum, s) => sum + s.flushes, 0);
     const flushed = stats.reduce((sum, s) => sum + s.totalFlushed, 0);
     expect(flushed).toBe(expected);
-    for (const shard of stats) expect(shard.totalFlushed).toBeGreaterThan(expected / SHARDS / 3); // the hash spreads the load
+    for (const shard of stats) {
+      expect(shard.totalFlushed).toBeGreaterThan(expected / SHARDS / 3); // the hash spreads the load
+      expect(shard.totalFlushed).toBeGreaterThan(BATCH_SIZE); // every shard wrote more than one batch's worth
+    }
     expect(inserts).toBeLessThan(expected / 10);
     process.stderr.write(
       `[audit] ${TRANSACTIONS} transactions, ${expected} events, ${inserts} inserts (ratio ${(inserts / expected).toFixed(3)}); reserve ${reserved - started} ms, pay ${paidAt - reserved} ms, settle+audit ${auditedAt - paidAt} ms\n`,
@@ -100,14 +105,19 @@ describe(`${TRANSACTIONS} transactions across ${SHARDS} shards`, () => {
 });
 
 describe('a batcher continuing as new while signals arrive', () => {
-  it('loses and doubles nothing', async () => {
+  // 200 events, at most 40 a run: it must hand over, several times, while signals keep coming.
+  const EVENTS = 200;
+  it(`loses and doubles nothing (${EVENTS} events, 40 a run)`, async () => {
     const entity = `can-${randomUUID()}`;
     const workflowId = `audit-batcher-test-${entity}`;
     const input = { shard: 90, batchSize: 25, flushMs: 200, maxEventsPerRun: 40 };
-    const events = syntheticEvents(entity, 500);
+    const events = syntheticEvents(entity, EVENTS);
     await Promise.all(events.map((event) => signalBatcher(stack, workflowId, input, [event])));
-    await waitFor(async () => ((await auditRowCount(stack, entity)) >= 500 ? true : undefined), { timeoutMs: 60_000, what: '500 rows' });
-    expect(await auditRowCount(stack, entity)).toBe(500);
+    await waitFor(async () => ((await auditRowCount(stack, entity)) >= EVENTS ? true : undefined), {
+      timeoutMs: 60_000,
+      what: `${EVENTS} rows`,
+    });
+    expect(await auditRowCount(stack, entity)).toBe(EVENTS);
     // At most 40 events a run: it handed over while signals kept coming. Visibility lags
     // behind the workflow under load, so the runs are awaited, not read once.
     const runs = await waitFor(
@@ -120,7 +130,7 @@ describe('a batcher continuing as new while signals arrive', () => {
     );
     expect(runs).toBeGreaterThan(1);
     const stats = await stack.client.workflow.getHandle(workflowId).query(batcherStatsQuery);
-    expect(stats.totalFlushed).toBe(500);
+    expect(stats.totalFlushed).toBe(EVENTS);
   });
 });
 

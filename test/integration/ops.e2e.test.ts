@@ -38,6 +38,19 @@ async function ticketStatus(ticketId: string): Promise<string> {
   return ((await (await stack.api(`/api/tickets/${ticketId}`)).json()) as { status: string }).status;
 }
 
+/** The transaction's audit trail through the API, once it holds `action`. */
+async function auditedUpTo(id: string, action: string) {
+  return waitFor(
+    async () => {
+      const body = (await (await stack.api(`/api/transactions/${id}/audit`)).json()) as {
+        events: Array<{ action: string; actor: string }>;
+      };
+      return body.events.some((event) => event.action === action) ? body.events : undefined;
+    },
+    { timeoutMs: 20_000, what: `${action} in the audit trail of ${id}` },
+  );
+}
+
 /** Visibility is eventually consistent: wait until the workflow shows up in a query. */
 async function visible(query: string, workflowId: string) {
   await waitFor(
@@ -59,15 +72,18 @@ describe('an amount mismatch', () => {
       workflowIdForTransaction(paid.paymentId),
     );
 
-    const stuck = await runOps(stack, ['stuck', '--company', reservation.companyId, '--json']);
+    // Three reads, independent of each other: run side by side, as three operators might.
+    const [stuck, human, before] = await Promise.all([
+      runOps(stack, ['stuck', '--company', reservation.companyId, '--json']),
+      runOps(stack, ['stuck', '--reason', 'amount_mismatch']),
+      runOps(stack, ['show', paid.paymentId]),
+    ]);
     expect(stuck.code).toBe(0);
     expect(JSON.parse(stuck.stdout)).toEqual([
       expect.objectContaining({ transaction: paid.paymentId, reason: 'amount_mismatch', company: reservation.companyId, amount: 4_500 }),
     ]);
-    const human = await runOps(stack, ['stuck', '--reason', 'amount_mismatch']);
     expect(human.stdout).toContain(paid.paymentId);
     // What the operator weighs: what was paid against what the ticket costs.
-    const before = await runOps(stack, ['show', paid.paymentId]);
     expect(before.stdout).toMatch(/paid 4500 SLE\s+expected 5000 SLE/);
     expect(before.stdout).toContain(`ticket ${reservation.ticketId}   company ${reservation.companyId}`);
 
@@ -87,14 +103,11 @@ describe('an amount mismatch', () => {
     const transfers = stack.simulator.ledger.transfersForTransaction(paid.paymentId);
     expect(transfers.map((transfer) => transfer.amount.value)).toEqual([4_050]);
 
-    // The trail reaches the table by the batcher's flush, a moment after the status row.
-    const view = await waitFor(
-      async () => {
-        const shown = JSON.parse((await runOps(stack, ['show', paid.paymentId, '--json'])).stdout);
-        return shown.audit.some((event: { action: string }) => event.action === 'completed') ? shown : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 500, what: 'the completed event in `show`' },
-    );
+    // The trail reaches the table by the batcher's flush, a moment after the status row: awaited
+    // through the API (a query, not a CLI process per try), then `show` reads it once.
+    await auditedUpTo(paid.paymentId, 'completed');
+    const view = JSON.parse((await runOps(stack, ['show', paid.paymentId, '--json'])).stdout);
+    expect(view.audit.some((event: { action: string }) => event.action === 'completed')).toBe(true);
     expect(view.workflow.decisions).toEqual([
       expect.objectContaining({ kind: 'resolve', decision: 'accept', operator: 'fatmata', outcome: expect.stringMatching(/^accepted/) }),
     ]);
@@ -163,15 +176,7 @@ describe('cancel', () => {
     expect(await ticketStatus(reservation.ticketId)).toBe('cancelled');
     expect((await stack.client.workflow.getHandle(workflowIdForTransaction(paid.paymentId)).describe()).status.name).toBe('CANCELLED');
     expect(stack.simulator.ledger.transfersForTransaction(paid.paymentId)).toHaveLength(0);
-    const trail = await waitFor(
-      async () => {
-        const body = (await (await stack.api(`/api/transactions/${paid.paymentId}/audit`)).json()) as {
-          events: Array<{ action: string; actor: string }>;
-        };
-        return body.events.some((event) => event.action === 'cancelled') ? body.events : undefined;
-      },
-      { what: 'cancellation in the audit trail' },
-    );
+    const trail = await auditedUpTo(paid.paymentId, 'cancelled');
     expect(trail.find((event) => event.action === 'cancelled')?.actor).toBe('kadie');
   });
 

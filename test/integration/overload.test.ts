@@ -1,15 +1,15 @@
 /**
- * Graceful overload: with 2 Temporal calls in flight and 2 waiting at most, a burst of 150
- * payment webhooks is answered at once — accepted, or refused with a 503 that carries
- * Retry-After and records nothing. A sender that delivers again every refusal gets them all
- * accepted in the end, and each payment is settled exactly once.
+ * Graceful overload: with 2 Temporal calls in flight and 2 waiting at most, a burst of 60
+ * payment webhooks (15 times what the API holds) is answered at once — accepted, or refused
+ * with a 503 that carries Retry-After and records nothing. A sender that delivers again every
+ * refusal gets them all accepted in the end, and each payment is settled exactly once.
  */
 import { signMonimeWebhook } from '../../monime/signature';
 import { AT_CAPACITY_MESSAGE } from '../../api/webhooks/temporalSlots';
 import { startStack, type Stack } from '../support/harness';
 import { allCompleted, ledgerTransfers, reserveMany } from '../support/payments';
 
-const N = 150;
+const N = 60;
 
 let stack: Stack;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ beforeAll(async () => {
       WEBHOOK_SLOT_WAIT_MS: '50',
       TRANSFER_RATE_PER_MINUTE: '60000',
       // A transfer webhook shed during the burst is not redelivered by the simulator: polling finds the outcome.
-      TRANSFER_POLL_AFTER_SECONDS: '2',
+      TRANSFER_POLL_AFTER_SECONDS: '1',
     },
   });
 }, 120_000);
