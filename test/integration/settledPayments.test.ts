@@ -58,7 +58,11 @@ const rowWith = (transactionId: string, status: string) =>
     what: `${transactionId} ${status}`,
   });
 
-/** As Temporal's retention does once the run is closed. */
+/**
+ * As Temporal's retention does once the run is closed. The server deletes it once its queues'
+ * ack levels pass the close: within seconds on the test server (test/support/globalSetup.ts
+ * sets them to move every second; its default, 30 s, made this file wait half a minute a run).
+ */
 async function forgetRun(transactionId: string): Promise<void> {
   const handle = stack.client.workflow.getHandle(workflowIdForTransaction(transactionId));
   await waitFor(async () => ((await handle.describe()).status.name !== 'RUNNING' ? true : undefined), { what: 'first run closed' });

@@ -26,6 +26,14 @@ export default async function globalSetup(): Promise<void> {
         ui: true,
         uiPort,
         log: { format: 'pretty', level: 'error' },
+        // A deleted run (settledPayments.test.ts, as Temporal's retention does) goes once the
+        // queues' ack levels pass its close task: written every 30 s by default, every second here.
+        extraArgs: [
+          '--dynamic-config-value',
+          'history.transferProcessorUpdateAckInterval="1s"',
+          '--dynamic-config-value',
+          'history.visibilityProcessorUpdateAckInterval="1s"',
+        ],
       },
     }),
     bundleWorkflowsOnce(),

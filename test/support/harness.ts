@@ -55,6 +55,14 @@ export async function startStack(
     temporalAddress?: string;
     /** How the completing status write hands over its audit trail (activities/index.ts); its default unless given. */
     auditTrailHandOver?: 'insert' | 'batcher';
+    /**
+     * Replaces TRANSFER_GIVE_UP_AFTER_MINUTES once loaded: the variable is a whole number of
+     * minutes (the contract), a test may give up after a fraction of one (0.25: 15 s). The API
+     * hands it to every run in its settings (api/webhooks/context.ts) and the transfer activity
+     * compares seconds against it (activities/transfers.ts), so a fraction works throughout.
+     * This process's API and workers only: a subprocess started on `stack.env` reads the variable.
+     */
+    transferGiveUpAfterMinutes?: number;
   } = {},
 ): Promise<Stack> {
   quietTestRuntime();
@@ -74,7 +82,11 @@ export async function startStack(
     LOG_LEVEL: 'error',
     ...opts.env,
   };
-  const config = loadConfig(env);
+  const loaded = loadConfig(env);
+  const config =
+    opts.transferGiveUpAfterMinutes === undefined
+      ? loaded
+      : { ...loaded, transfers: { ...loaded.transfers, giveUpAfterMinutes: opts.transferGiveUpAfterMinutes } };
   const fareflow = await assembleFareflow({
     config,
     migrate: true,
