@@ -17,7 +17,9 @@ export interface OpenTransactions {
 export async function readOpenTransactions(db: Db): Promise<OpenTransactions[]> {
   const { rows } = await db.query(
     `SELECT status, coalesce(attention_reason, '') AS reason, count(*)::int AS count,
-            extract(epoch FROM now() - min(updated_at))::float8 AS "oldestSeconds"
+            -- now() is this transaction's start, and a row committed after it but before the
+            -- statement's snapshot is visible with a later updated_at: an age is never below 0.
+            greatest(0, extract(epoch FROM now() - min(updated_at)))::float8 AS "oldestSeconds"
        FROM transactions
       WHERE status IN ('processing', 'needs_attention')
       GROUP BY status, attention_reason`,
