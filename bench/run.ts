@@ -4,8 +4,8 @@
  * table; JSON, Markdown and an SVG chart under bench/reports/ (or --out). See bench/settings.ts
  * for the options (--quick, --rates, --duration, --bursts, --topology embedded|cluster|both,
  * --ablation on|off, --levers, --sustained <rate>x<seconds>, --out, --temporal-data,
- * --sender thread|in-process: the sender in a worker thread of its own, the default, or on the
- * bench's main thread, where it shares the event loop of an embedded stack).
+ * --sender in-process|thread: the sender on the bench's main thread, the default, where it
+ * shares the event loop of an embedded stack, or in a worker thread of its own).
  */
 import path from 'node:path';
 import { bundleWorkflows, type WorkflowBundle } from '../workers/bundle';

@@ -225,4 +225,4 @@ export async function sendOpenLoopInThread(
 }
 
 /** The sender `--sender` asks for: in a thread of its own (the default) or in the bench's process, beside an embedded stack. */
-export const openLoopSender = (mode: SenderMode = 'thread') => (mode === 'thread' ? sendOpenLoopInThread : sendOpenLoop);
+export const openLoopSender = (mode: SenderMode = 'in-process') => (mode === 'thread' ? sendOpenLoopInThread : sendOpenLoop);

@@ -34,8 +34,8 @@ test('--sustained alone, with no rate steps, bursts or ablation', () => {
   expect(benchSettings(['--rates', 'none']).steps.every((step) => step.kind === 'burst')).toBe(true);
 });
 
-test('--sender: its own thread by default, or in-process to compare', () => {
-  expect(benchSettings([]).sender).toBe('thread');
+test('--sender: in-process by default, or its own thread to compare', () => {
+  expect(benchSettings([]).sender).toBe('in-process');
   expect(benchSettings(['--quick', '--sender', 'in-process']).sender).toBe('in-process');
   expect(benchSettings(['--sender', 'thread']).sender).toBe('thread');
 });
