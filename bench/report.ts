@@ -4,7 +4,6 @@ import path from 'node:path';
 import { chartSvg } from './chart';
 import { knee, KNEE_BAR, meetsBar } from './knee';
 import type { StepFigures } from './measure';
-import type { SenderMode } from './settings';
 import type { Percentiles } from './stats';
 import type { SustainedFigures } from './sustained';
 
@@ -40,8 +39,7 @@ export interface SustainedRun {
 export interface BenchReport {
   at: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string };
-  /** sender: where the load generator ran (absent in reports from before it could run in a thread of its own: in-process). */
-  plan: { steps: string[]; quick: boolean; sustained?: string | null; sender?: SenderMode };
+  plan: { steps: string[]; quick: boolean; sustained?: string | null };
   runs: TopologyRun[];
   ablation: AblationRun[];
   /** Absent or null: no --sustained, or not run yet (a report written before it started). */
@@ -164,13 +162,10 @@ function ablationTable(ablation: AblationRun[]): string[] {
   ];
 }
 
-export const senderText = (mode: SenderMode) => (mode === 'thread' ? 'in a worker thread of its own' : "on the bench's main thread");
-
 const planText = (plan: BenchReport['plan']) =>
   [
     plan.steps.length ? plan.steps.join(', ') : 'no rate steps or bursts',
     ...(plan.sustained ? [`then sustained ${plan.sustained}`] : []),
-    ...(plan.sender ? [`the sender ${senderText(plan.sender)}`] : []),
   ].join(', ');
 
 /** The plan's steps on each topology: knee, table, chart; nothing when the plan had none (only --sustained or the ablation). */

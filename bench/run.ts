@@ -3,25 +3,14 @@
  * after another on one stack, with a sender that redelivers like MoniMe; the knee; an ablation
  * table; JSON, Markdown and an SVG chart under bench/reports/ (or --out). See bench/settings.ts
  * for the options (--quick, --rates, --duration, --bursts, --topology embedded|cluster|both,
- * --ablation on|off, --levers, --sustained <rate>x<seconds>, --out, --temporal-data,
- * --sender in-process|thread: the sender on the bench's main thread, the default, where it
- * shares the event loop of an embedded stack, or in a worker thread of its own).
+ * --ablation on|off, --levers, --sustained <rate>x<seconds>, --out, --temporal-data).
  */
 import path from 'node:path';
 import { bundleWorkflows, type WorkflowBundle } from '../workers/bundle';
 import { leversFor, type StackVariant } from './ablation';
 import type { StepFigures } from './measure';
 import { ProgressLine } from './progress';
-import {
-  machine,
-  senderText,
-  topologyRun,
-  writeReports,
-  type AblationRun,
-  type BenchReport,
-  type SustainedRun,
-  type TopologyRun,
-} from './report';
+import { machine, topologyRun, writeReports, type AblationRun, type BenchReport, type SustainedRun, type TopologyRun } from './report';
 import { BenchSettingsError, stepName, type BenchSettings, type BenchStep, type Topology, benchSettings } from './settings';
 import { runPlan } from './steps';
 import { runSustained, SUSTAINED_VARIANT, sustainedLimits, type SustainedFigures } from './sustained';
@@ -84,7 +73,7 @@ async function plan(
         measured.push(step);
         printStep(name)(step);
       };
-      await runPlan({ target, steps, progress, historySamples: ctx.settings.historySamples, sender: ctx.settings.sender, onStep });
+      await runPlan({ target, steps, progress, historySamples: ctx.settings.historySamples, onStep });
     });
     return { describe, steps: measured };
   } catch (error) {
@@ -143,15 +132,7 @@ async function sustained(ctx: { settings: BenchSettings; bundle: WorkflowBundle 
   try {
     const result = await onStack(topology, 'sustained', SUSTAINED_VARIANT, ctx, async (target) => {
       describe = target.describe;
-      return runSustained({
-        target,
-        step,
-        limits,
-        progress,
-        historySamples: ctx.settings.historySamples,
-        sender: ctx.settings.sender,
-        say,
-      });
+      return runSustained({ target, step, limits, progress, historySamples: ctx.settings.historySamples, say });
     });
     printSustained(result);
     return { topology, describe, result };
@@ -165,9 +146,7 @@ async function main() {
   const settings = benchSettings();
   const planned = settings.steps.length ? settings.steps.map(stepName).join(', ') : 'no rate steps or bursts';
   const then = settings.sustained ? `, then sustained ${stepName(settings.sustained)} (its own stack, transfer limit as configured)` : '';
-  say(
-    `plan: ${planned} on ${settings.topologies.join(' then ')}${then}; sender ${senderText(settings.sender)}; output in ${settings.outDir}`,
-  );
+  say(`plan: ${planned} on ${settings.topologies.join(' then ')}${then}; output in ${settings.outDir}`);
   const ctx = { settings, bundle: await bundleWorkflows() };
   const runs: TopologyRun[] = [];
   for (const topology of settings.steps.length ? settings.topologies : []) {
@@ -181,7 +160,6 @@ async function main() {
       steps: settings.steps.map(stepName),
       quick: settings.quick,
       sustained: settings.sustained ? stepName(settings.sustained) : null,
-      sender: settings.sender,
     },
     runs,
     ablation: await ablation(ctx),

@@ -1,8 +1,5 @@
 import http from 'node:http';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { signMonimeWebhook } from '../monime/signature';
-import type { SenderMode } from './settings';
 
 /** A payment's webhook as MoniMe would send it: the body it signs again at every delivery. */
 export interface Envelope {
@@ -37,37 +34,6 @@ export interface SenderCounters {
   sent: number;
   acked: number;
   refused: number;
-}
-
-const COUNTER_CELLS = { sent: 0, acked: 1, refused: 2 } as const;
-
-/**
- * SenderCounters in a SharedArrayBuffer: the sender thread writes them (it is their only
- * writer), the main thread's progress line and samplers read them live, without messages.
- */
-export class SharedSenderCounters implements SenderCounters {
-  private readonly cells: Int32Array;
-  constructor(readonly buffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)) {
-    this.cells = new Int32Array(buffer);
-  }
-  get sent() {
-    return Atomics.load(this.cells, COUNTER_CELLS.sent);
-  }
-  set sent(value: number) {
-    Atomics.store(this.cells, COUNTER_CELLS.sent, value);
-  }
-  get acked() {
-    return Atomics.load(this.cells, COUNTER_CELLS.acked);
-  }
-  set acked(value: number) {
-    Atomics.store(this.cells, COUNTER_CELLS.acked, value);
-  }
-  get refused() {
-    return Atomics.load(this.cells, COUNTER_CELLS.refused);
-  }
-  set refused(value: number) {
-    Atomics.store(this.cells, COUNTER_CELLS.refused, value);
-  }
 }
 
 /**
@@ -150,79 +116,3 @@ export async function sendOpenLoop(
   }
   return Promise.all(deliveries);
 }
-
-/**
- * When the step's schedule started: the earliest intended time (payment 0's offset is 0), else
- * `fallback`. Not the time the sender was called: a sender thread takes a few hundred ms to
- * start, which would otherwise count against the step's settled/s.
- */
-export function scheduleStart(sent: SentPayment[], fallback: number): number {
-  return sent.length ? sent.reduce((earliest, payment) => Math.min(earliest, payment.intendedAt), Infinity) : fallback;
-}
-
-/** What bench/senderThread.ts receives as its workerData. */
-export interface SenderThreadInput {
-  envelopes: Envelope[];
-  /** `offsetMs(i)` for every envelope: a function cannot cross into the thread, its values can. */
-  offsetsMs: number[];
-  apiUrls: string[];
-  secret: string;
-  giveUpAfterMs: number;
-  /** SharedSenderCounters' buffer. */
-  counters: SharedArrayBuffer;
-}
-
-/**
- * sendOpenLoop in a worker thread of its own (bench/senderThread.ts): MoniMe is an external
- * sender, so its signing, HTTP client and thousands of redelivery timers get an event loop of
- * their own instead of delaying the API's answers and the sender's own timestamps when the
- * stack runs in this process (the embedded topology). Same machine, same cores.
- *
- * `opts.counters` stay live: a SharedSenderCounters is shared with the thread as it is; any
- * other SenderCounters is kept up to date from a shared one every 100 ms and at the end.
- * Rejects with the thread's error if it throws or exits without a result; the thread is
- * terminated whatever happened.
- */
-export async function sendOpenLoopInThread(
-  envelopes: Envelope[],
-  offsetMs: (index: number) => number,
-  opts: SenderOptions,
-): Promise<SentPayment[]> {
-  const shared = opts.counters instanceof SharedSenderCounters ? opts.counters : new SharedSenderCounters();
-  const mirror = () => {
-    if (shared === opts.counters) return;
-    opts.counters.sent = shared.sent;
-    opts.counters.acked = shared.acked;
-    opts.counters.refused = shared.refused;
-  };
-  const input: SenderThreadInput = {
-    envelopes,
-    offsetsMs: envelopes.map((_, index) => offsetMs(index)),
-    apiUrls: opts.apiUrls,
-    secret: opts.secret,
-    giveUpAfterMs: opts.giveUpAfterMs,
-    counters: shared.buffer,
-  };
-  // Node 20 loads a worker's .ts entry through tsx's CommonJS hook only: neither the inherited
-  // execArgv of `tsx bench/run.ts` nor `--import tsx` (ESM hooks) get past ERR_UNKNOWN_FILE_EXTENSION.
-  const worker = new Worker(path.join(__dirname, 'senderThread.ts'), {
-    workerData: input,
-    execArgv: ['--require', require.resolve('tsx/cjs')],
-  });
-  const mirroring = setInterval(mirror, 100);
-  try {
-    return await new Promise<SentPayment[]>((resolve, reject) => {
-      worker.once('message', (sent: SentPayment[]) => resolve(sent));
-      worker.once('error', reject);
-      worker.once('messageerror', reject);
-      worker.once('exit', (code) => reject(new Error(`the sender thread exited (code ${code}) without its result`)));
-    });
-  } finally {
-    clearInterval(mirroring);
-    mirror();
-    await worker.terminate();
-  }
-}
-
-/** The sender `--sender` asks for: in a thread of its own (the default) or in the bench's process, beside an embedded stack. */
-export const openLoopSender = (mode: SenderMode = 'in-process') => (mode === 'thread' ? sendOpenLoopInThread : sendOpenLoop);

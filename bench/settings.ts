@@ -7,9 +7,6 @@ export type BenchStep = { kind: 'rate'; ratePerSecond: number; durationSeconds: 
 
 export type Topology = 'embedded' | 'cluster';
 
-/** Where the load generator runs: the bench's main thread (the default: a same-run comparison found no gain from a thread), or a worker thread of its own. */
-export type SenderMode = 'thread' | 'in-process';
-
 export interface BenchSettings {
   steps: BenchStep[];
   /** Run the plan on these, one after another, and report them side by side. */
@@ -27,8 +24,6 @@ export interface BenchSettings {
   temporalData: string;
   /** Completed workflows per step whose history is fetched and counted. */
   historySamples: number;
-  /** Where the sender (bench/sender.ts) runs; in-process only to compare with the thread in the same run's conditions. */
-  sender: SenderMode;
   quick: boolean;
 }
 
@@ -52,7 +47,6 @@ const VALUE_OPTIONS = [
   'out',
   'temporal-data',
   'history-samples',
-  'sender',
 ] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -128,7 +122,6 @@ const burstSteps = (sizes: number[]): BenchStep[] => sizes.map((payments) => ({ 
  *   npm run bench -- --quick                      one rate step (20/s for 15 s) and one burst (300), no ablation: under two minutes
  *   npm run bench -- --rates 25,50 --duration 30 --bursts 1000 --topology both --ablation off --out /tmp/bench
  *   npm run bench -- --sustained 20x1200 --rates none --bursts none --ablation off    only the sustained run (about an hour)
- *   npm run bench -- --quick --sender thread      the sender in a worker thread of its own instead of the bench's main thread
  * Throws BenchSettingsError naming the option at fault.
  */
 export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSettings {
@@ -155,7 +148,6 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
         .int()
         .min(0)
         .default(quick ? 5 : 20),
-      sender: z.enum(['thread', 'in-process']).default('in-process'),
     })
     .safeParse({
       rates: value.rates,
@@ -171,7 +163,6 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
       out: value.out,
       temporalData: value['temporal-data'],
       historySamples: value['history-samples'],
-      sender: value.sender,
     });
   if (!result.success) {
     throw new BenchSettingsError(result.error.issues.map((issue) => `${camelToOption(issue.path[0] ?? '')}: ${issue.message}`).join('\n'));
@@ -192,7 +183,6 @@ export function benchSettings(argv: string[] = process.argv.slice(2)): BenchSett
     outDir: path.resolve(parsed.out),
     temporalData: parsed.temporalData,
     historySamples: parsed.historySamples,
-    sender: parsed.sender,
     quick,
   };
 }

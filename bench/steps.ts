@@ -1,8 +1,8 @@
 import { ledgerByPayment, stepFigures, waitUntilSettled, type StepFigures } from './measure';
 import { createCatalog, paidEnvelopes, type Catalog } from './prepare';
 import type { ProgressLine } from './progress';
-import { openLoopSender, scheduleStart, SharedSenderCounters } from './sender';
-import { stepName, stepPayments, type BenchStep, type SenderMode } from './settings';
+import { sendOpenLoop, type SenderCounters } from './sender';
+import { stepName, stepPayments, type BenchStep } from './settings';
 import type { BenchTarget } from './target';
 
 /** MoniMe stops redelivering at some point; the bench after 15 minutes. */
@@ -21,8 +21,6 @@ export async function runStep(opts: {
   step: BenchStep;
   progress: ProgressLine;
   historySamples: number;
-  /** Where the sender runs: its own thread by default. */
-  sender?: SenderMode;
 }): Promise<StepFigures> {
   const { target, step, progress } = opts;
   const name = stepName(step);
@@ -32,7 +30,7 @@ export async function runStep(opts: {
   const envelopes = await paidEnvelopes(target, opts.catalog, count, (done) => (reserved = done));
 
   const ids = new Set(envelopes.map((envelope) => envelope.paymentId));
-  const counters = new SharedSenderCounters();
+  const counters: SenderCounters = { sent: 0, acked: 0, refused: 0 };
   let transferred = 0;
   let settled = 0;
   let maxTransferBacklog = 0;
@@ -46,15 +44,14 @@ export async function runStep(opts: {
       `transferred ${transferred}, backlog ${counters.acked - transferred}, settled ${settled}`,
   );
   try {
-    const calledAt = Date.now();
+    const startedAt = Date.now();
     const offsetMs = step.kind === 'rate' ? (i: number) => (i * 1000) / step.ratePerSecond : () => 0;
-    const sent = await openLoopSender(opts.sender)(envelopes, offsetMs, {
+    const sent = await sendOpenLoop(envelopes, offsetMs, {
       apiUrls: target.apiUrls,
       secret: target.webhookSecret,
       giveUpAfterMs: GIVE_UP_REDELIVERING_AFTER_MS,
       counters,
     });
-    const startedAt = scheduleStart(sent, calledAt);
     const acked = sent.filter((payment) => payment.ackedAt !== null).map((payment) => payment.paymentId);
     await waitUntilSettled(target, acked, Date.now() + settleBudgetMs(count), (n) => (settled = n));
     clearInterval(sampler);
@@ -78,7 +75,6 @@ export async function runPlan(opts: {
   steps: BenchStep[];
   progress: ProgressLine;
   historySamples: number;
-  sender?: SenderMode;
   /** Each step's figures as soon as it has them. */
   onStep?: (figures: StepFigures) => void;
 }): Promise<StepFigures[]> {

@@ -10,8 +10,8 @@ import type { StackVariant } from './ablation';
 import { countCompleted, databaseTimes, ledgerByPayment, stepFigures, waitUntilSettled, type StepFigures } from './measure';
 import { createCatalog, paidEnvelopes } from './prepare';
 import type { ProgressLine } from './progress';
-import { openLoopSender, scheduleStart, SharedSenderCounters, type SentPayment } from './sender';
-import { stepName, stepPayments, type RateStep, type SenderMode } from './settings';
+import { sendOpenLoop, type SenderCounters, type SentPayment } from './sender';
+import { stepName, stepPayments, type RateStep } from './settings';
 import { round1 } from './stats';
 import type { BenchTarget } from './target';
 import { benchEnv } from './topology';
@@ -151,8 +151,6 @@ export async function runSustained(opts: {
   progress: ProgressLine;
   historySamples: number;
   say: (line: string) => void;
-  /** Where the sender runs: its own thread by default. */
-  sender?: SenderMode;
 }): Promise<SustainedFigures> {
   const { target, step, limits, progress } = opts;
   const name = `sustained ${stepName(step)}`;
@@ -169,7 +167,7 @@ export async function runSustained(opts: {
   const envelopes = await paidEnvelopes(target, catalog, count, (done) => (reserved = done));
   const ids = new Set(envelopes.map((envelope) => envelope.paymentId));
 
-  const counters = new SharedSenderCounters();
+  const counters: SenderCounters = { sent: 0, acked: 0, refused: 0 };
   const live = { transferred: 0, issued: 0, settled: 0, attention: 0, deadline: null as number | null };
   const ledgerSampler = setInterval(() => {
     let transferred = 0;
@@ -201,14 +199,13 @@ export async function runSustained(opts: {
     );
   });
   try {
-    const calledAt = Date.now();
-    const sent = await openLoopSender(opts.sender)(envelopes, (i) => (i * 1000) / step.ratePerSecond, {
+    const startedAt = Date.now();
+    const sent = await sendOpenLoop(envelopes, (i) => (i * 1000) / step.ratePerSecond, {
       apiUrls: target.apiUrls,
       secret: target.webhookSecret,
       giveUpAfterMs: GIVE_UP_REDELIVERING_AFTER_MS,
       counters,
     });
-    const startedAt = scheduleStart(sent, calledAt);
     const acked = sent.filter((payment): payment is SentPayment & { ackedAt: number } => payment.ackedAt !== null);
     const ackedIds = acked.map((payment) => payment.paymentId);
     const budgetMs = drainBudgetMs(acked.length - (await countCompleted(target, ackedIds)), limits.transferRatePerMinute);

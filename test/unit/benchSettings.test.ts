@@ -34,12 +34,6 @@ test('--sustained alone, with no rate steps, bursts or ablation', () => {
   expect(benchSettings(['--rates', 'none']).steps.every((step) => step.kind === 'burst')).toBe(true);
 });
 
-test('--sender: in-process by default, or its own thread to compare', () => {
-  expect(benchSettings([]).sender).toBe('in-process');
-  expect(benchSettings(['--quick', '--sender', 'in-process']).sender).toBe('in-process');
-  expect(benchSettings(['--sender', 'thread']).sender).toBe('thread');
-});
-
 test('clear errors for what cannot run', () => {
   expect(fails(['--sustained', '20'])).toMatch(/^--sustained: <rate per second>x<seconds> \(e\.g\. 20x1200\), or none; got '20'$/);
   expect(fails(['--sustained', '0x60'])).toMatch(/^--sustained: /);
@@ -48,7 +42,6 @@ test('clear errors for what cannot run', () => {
   expect(fails(['--bursts', '1000,x'])).toMatch(/^--bursts: /);
   expect(fails(['--rates', '-5'])).toMatch(/^--rates needs a value$|^--rates: /);
   expect(fails(['--topology', 'mesh'])).toMatch(/^--topology: /);
-  expect(fails(['--sender', 'process'])).toMatch(/^--sender: /);
   expect(fails(['--sustain', '20x1200'])).toMatch(/^unknown option --sustain: /);
   expect(fails(['--rates', '--bursts', '100'])).toBe('--rates needs a value');
   expect(fails(['--rates', 'none', '--bursts', 'none', '--ablation', 'off'])).toMatch(/^nothing to run/);
