@@ -2,10 +2,11 @@
  * A payment that could not be applied as it came (unknown code, amount or currency
  * mismatch, code used or expired) waits for an operator: accept it as paid, or reject it
  * for a refund. Until one of those succeeds, every other message is answered and ignored. A
- * cancel or a reject is decided by the cancel policy (cancelPolicy.ts): nothing can have moved.
+ * cancel or a reject is always honoured here, as the cancel policy's first rule says
+ * (cancelPolicy.ts): nothing can have moved.
  */
 import type { DatabaseActivities } from './activities';
-import { mayCloseWithoutTransfer, REJECTED_OUTCOME } from './cancelPolicy';
+import { REJECTED_OUTCOME } from './cancelPolicy';
 import type { TransactionInbox } from './inbox';
 import type { TransactionState } from './state';
 
@@ -17,11 +18,6 @@ export async function resolveUnappliedPayment(
   for (;;) {
     const message = await inbox.nextOperatorMessage();
     if (message === 'cancel') {
-      const verdict = mayCloseWithoutTransfer({ stage: 'payment_unapplied' });
-      if (!verdict.honour) {
-        inbox.refuseCancellation(verdict.reason);
-        continue;
-      }
       await state.closeWithoutTransfer('cancel', inbox.cancelledBy());
       return 'closed';
     }
@@ -31,11 +27,6 @@ export async function resolveUnappliedPayment(
     }
     const { decision } = message;
     if (decision.decision === 'reject') {
-      const verdict = mayCloseWithoutTransfer({ stage: 'payment_unapplied' });
-      if (!verdict.honour) {
-        inbox.decide({ kind: 'resolve', ...decision, outcome: `refused: ${verdict.reason}` });
-        continue;
-      }
       inbox.decide({ kind: 'resolve', ...decision, outcome: REJECTED_OUTCOME });
       await state.closeWithoutTransfer('reject', decision);
       return 'closed';
