@@ -39,6 +39,8 @@ export function receiveMonimeWebhook(deps: WebhookDeps) {
     ctx.state.webhookEvent = handler ? envelope.event.name : 'other';
     let result: WebhookResult;
     try {
+      // At capacity, refuse before the handler's own work (a database read) rather than after it.
+      if (handler) deps.slots?.refuseIfFull();
       result = handler ? await handler(ctx, envelope, deps) : { status: 'ignored' };
     } catch (error) {
       if (error instanceof AtCapacity) {

@@ -6,6 +6,12 @@ import { HttpError } from '../errors';
  * at once (503 with Retry-After) instead of slowing every request down: what is accepted is
  * recorded at full speed, and nothing is queued in memory beyond that short, bounded wait
  * (contract §2: a 2xx still comes only after Temporal has durably accepted the call).
+ *
+ * The queue is shorter still when calls are slow: every slot turns over once per call time,
+ * so within `waitMs` only `maxInFlight × waitMs / callMs` waiters can expect a slot. One
+ * beyond that would wait the whole `waitMs` only to be refused then; it is refused at once.
+ * The call time is the recent mean of calls that held a slot — what Temporal takes, not how
+ * much is offered — so a burst after a quiet spell is judged by a fast Temporal and waits.
  */
 export interface TemporalSlotsOptions {
   maxInFlight: number;
@@ -33,6 +39,8 @@ export const RETRY_AFTER_MIN_SECONDS = 1;
 export const RETRY_AFTER_MAX_SECONDS = 30;
 /** Completions counted for the rate, in one-second buckets. */
 const RATE_WINDOW_SECONDS = 10;
+/** Weight of the latest call in the mean call time: about the last ten calls count. */
+const CALL_TIME_WEIGHT = 0.1;
 
 /** The immediate 503 of a receiver at capacity. */
 export class AtCapacity extends HttpError {
@@ -45,6 +53,8 @@ export class AtCapacity extends HttpError {
 export interface TemporalSlots {
   /** `call` once a slot is free; AtCapacity when none frees within the wait. The slot is returned however `call` ends. */
   run<T>(call: () => Promise<T>): Promise<T>;
+  /** Throws AtCapacity when `run` would refuse at once: lets a caller shed before work it would do first (a database read). */
+  refuseIfFull(): void;
   inFlight(): number;
   waiting(): number;
   /** Seconds until the current backlog should have drained at the recent completion rate, 1..30. */
@@ -89,6 +99,22 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
   const completions = createCompletionRate(clock);
   let inFlight = 0;
   const waiters: Waiter[] = [];
+  let meanCallMs: number | undefined;
+
+  /** How many may wait: maxWaiting, fewer when the recent call time says fewer slots free within the wait. */
+  function waitingRoom(): number {
+    if (options.waitMs <= 0) return 0;
+    if (meanCallMs === undefined) return options.maxWaiting;
+    return Math.min(options.maxWaiting, Math.floor((maxInFlight * options.waitMs) / Math.max(1, meanCallMs)));
+  }
+
+  function recordCallTime(ms: number): void {
+    meanCallMs = meanCallMs === undefined ? ms : meanCallMs + CALL_TIME_WEIGHT * (ms - meanCallMs);
+  }
+
+  function refuseIfFull(): void {
+    if (inFlight >= maxInFlight && waiters.length >= waitingRoom()) throw new AtCapacity(retryAfterSeconds());
+  }
 
   function retryAfterSeconds(): number {
     const rate = completions.perSecond();
@@ -111,7 +137,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
       inFlight++;
       return Promise.resolve();
     }
-    if (waiters.length >= options.maxWaiting || options.waitMs <= 0) return Promise.reject(new AtCapacity(retryAfterSeconds()));
+    if (waiters.length >= waitingRoom()) return Promise.reject(new AtCapacity(retryAfterSeconds()));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         grant() {
@@ -132,12 +158,15 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
   return {
     async run<T>(call: () => Promise<T>): Promise<T> {
       await acquire();
+      const startedAt = clock.now();
       try {
         return await call();
       } finally {
+        recordCallTime(clock.now() - startedAt);
         release();
       }
     },
+    refuseIfFull,
     inFlight: () => inFlight,
     waiting: () => waiters.length,
     retryAfterSeconds,

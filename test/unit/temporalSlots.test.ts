@@ -184,4 +184,58 @@ describe('temporalSlots', () => {
     await Promise.all(running);
     expect(slots.inFlight()).toBe(0);
   });
+
+  it('refuses at once a webhook that could not expect a slot within the wait, judged by the recent call time', async () => {
+    const clock = manualClock();
+    // 4 slots and a 250 ms wait; calls have lately taken 500 ms each, so within the wait at most
+    // 4 × 250 / 500 = 2 slots can be expected to free: a third waiter would only time out.
+    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 100, waitMs: 250, clock });
+    for (let i = 0; i < 20; i++) {
+      const call = deferred();
+      const running = slots.run(() => call.promise);
+      await settle();
+      clock.advance(500);
+      call.resolve('done');
+      await running;
+    }
+    const held = Array.from({ length: 4 }, () => deferred());
+    const running = held.map((call) => slots.run(() => call.promise));
+    const waiters = [slots.run(async () => 'first'), slots.run(async () => 'second')];
+    expect(slots.waiting()).toBe(2);
+    expect(() => slots.refuseIfFull()).toThrow(AtCapacity);
+    const refused = await slots.run(async () => 'never').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AtCapacity);
+    expect(slots.waiting()).toBe(2); // refused without joining the queue, and no timer left behind
+    expect(clock.pending()).toBe(2);
+
+    held.forEach((call) => call.resolve('done'));
+    await Promise.all(running);
+    await expect(Promise.all(waiters)).resolves.toEqual(['first', 'second']);
+    expect(slots.inFlight()).toBe(0);
+    expect(() => slots.refuseIfFull()).not.toThrow();
+  });
+
+  it('lets webhooks wait up to maxWaiting while no call has yet finished to judge by', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 3, waitMs: 250, clock });
+    const first = deferred();
+    const running = slots.run(() => first.promise);
+    const waiters = [1, 2, 3].map((n) => slots.run(async () => n));
+    expect(slots.waiting()).toBe(3);
+    expect(() => slots.refuseIfFull()).toThrow(AtCapacity);
+    first.resolve('done');
+    await running;
+    await expect(Promise.all(waiters)).resolves.toEqual([1, 2, 3]);
+  });
+
+  it('refuseIfFull passes while a slot is free or the queue has room the wait can serve', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 4, waitMs: 250, clock });
+    expect(() => slots.refuseIfFull()).not.toThrow();
+    const held = [deferred(), deferred()];
+    const running = held.map((call) => slots.run(() => call.promise));
+    expect(() => slots.refuseIfFull()).not.toThrow(); // full, but the queue is empty
+    held.forEach((call) => call.resolve('done'));
+    await Promise.all(running);
+  });
 });
