@@ -1,4 +1,8 @@
 import { HttpError } from '../errors';
+import { createCompletionRate } from './completionRate';
+import { createReturnSchedule, RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS } from './returnSchedule';
+
+export { RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS };
 
 /**
  * The receiver's capacity: at most `maxInFlight` Temporal calls at once per API process, and
@@ -12,6 +16,10 @@ import { HttpError } from '../errors';
  * beyond that would wait the whole `waitMs` only to be refused then; it is refused at once.
  * The call time is the recent mean of calls that held a slot — what Temporal takes, not how
  * much is offered — so a burst after a quiet spell is judged by a fast Temporal and waits.
+ *
+ * A refusal's Retry-After is booked in a schedule of returns (returnSchedule.ts), from the
+ * time the slots need to drain what they hold on, at the pace they complete calls: MoniMe's
+ * redeliveries then arrive about as fast as they can be accepted.
  */
 export interface TemporalSlotsOptions {
   maxInFlight: number;
@@ -35,10 +43,6 @@ const realClock: SlotClock = {
 };
 
 export const AT_CAPACITY_MESSAGE = 'at capacity: nothing was recorded, deliver again';
-export const RETRY_AFTER_MIN_SECONDS = 1;
-export const RETRY_AFTER_MAX_SECONDS = 30;
-/** Completions counted for the rate, in one-second buckets. */
-const RATE_WINDOW_SECONDS = 10;
 /** Weight of the latest call in the mean call time: about the last ten calls count. */
 const CALL_TIME_WEIGHT = 0.1;
 
@@ -57,7 +61,7 @@ export interface TemporalSlots {
   refuseIfFull(): void;
   inFlight(): number;
   waiting(): number;
-  /** Seconds until the current backlog should have drained at the recent completion rate, 1..30. */
+  /** The Retry-After the next refusal would get (1..30 s), without booking it. */
   retryAfterSeconds(): number;
 }
 
@@ -66,37 +70,11 @@ interface Waiter {
   timer: unknown;
 }
 
-/** Completions per second over the last RATE_WINDOW_SECONDS (or since start, when younger), counted in one-second buckets. */
-function createCompletionRate(clock: SlotClock): { record(): void; perSecond(): number } {
-  const startedAt = clock.now();
-  const bucketSecond = new Array<number>(RATE_WINDOW_SECONDS).fill(-1);
-  const bucketCount = new Array<number>(RATE_WINDOW_SECONDS).fill(0);
-  return {
-    record(): void {
-      const second = Math.floor(clock.now() / 1000);
-      const i = second % RATE_WINDOW_SECONDS;
-      if (bucketSecond[i] !== second) {
-        bucketSecond[i] = second;
-        bucketCount[i] = 0;
-      }
-      bucketCount[i]++;
-    },
-    /** Completions per second over the window (or since start, when younger), or 0. */
-    perSecond(): number {
-      const now = clock.now();
-      const second = Math.floor(now / 1000);
-      let completed = 0;
-      for (let i = 0; i < RATE_WINDOW_SECONDS; i++) if (bucketSecond[i] > second - RATE_WINDOW_SECONDS) completed += bucketCount[i];
-      const elapsed = Math.min(RATE_WINDOW_SECONDS, Math.max(1, (now - startedAt) / 1000));
-      return completed / elapsed;
-    },
-  };
-}
-
 export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlots {
   const clock = options.clock ?? realClock;
   const maxInFlight = Math.max(1, options.maxInFlight);
   const completions = createCompletionRate(clock);
+  const returns = createReturnSchedule(clock);
   let inFlight = 0;
   const waiters: Waiter[] = [];
   let meanCallMs: number | undefined;
@@ -113,15 +91,35 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
   }
 
   function refuseIfFull(): void {
-    if (inFlight >= maxInFlight && waiters.length >= waitingRoom()) throw new AtCapacity(retryAfterSeconds());
+    if (inFlight >= maxInFlight && waiters.length >= waitingRoom()) throw refusal();
+  }
+
+  /**
+   * Calls the slots complete per second when every one is busy, which is when anyone is refused:
+   * each turns over once per call time (Little's law). Not the recent completion rate, which
+   * after a quiet spell counts what was offered, not what Temporal can take. 0 while nothing
+   * has completed lately: Temporal is stalled.
+   */
+  function capacityPerSecond(): number {
+    const completedPerSecond = completions.perSecond();
+    if (completedPerSecond === 0 || meanCallMs === undefined) return completedPerSecond;
+    return (maxInFlight * 1000) / Math.max(1, meanCallMs);
+  }
+
+  /** Seconds until what is held now (in flight and waiting) should have drained. */
+  function drainSeconds(capacity: number): number {
+    return Math.ceil((waiters.length + inFlight) / capacity);
+  }
+
+  /** A refusal whose Retry-After is booked: the first second from the drain on with room for one more return. */
+  function refusal(): AtCapacity {
+    const capacity = capacityPerSecond();
+    return new AtCapacity(returns.book(drainSeconds(capacity), capacity));
   }
 
   function retryAfterSeconds(): number {
-    const rate = completions.perSecond();
-    // Nothing completed lately: Temporal is stalled or the process just started; ask for the longest wait.
-    if (rate === 0) return RETRY_AFTER_MAX_SECONDS;
-    const seconds = Math.ceil((waiters.length + inFlight) / rate);
-    return Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(RETRY_AFTER_MIN_SECONDS, seconds));
+    const capacity = capacityPerSecond();
+    return returns.peek(drainSeconds(capacity), capacity);
   }
 
   function release(): void {
@@ -137,7 +135,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
       inFlight++;
       return Promise.resolve();
     }
-    if (waiters.length >= waitingRoom()) return Promise.reject(new AtCapacity(retryAfterSeconds()));
+    if (waiters.length >= waitingRoom()) return Promise.reject(refusal());
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         grant() {
@@ -148,7 +146,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
           const index = waiters.indexOf(waiter);
           if (index < 0) return; // already granted
           waiters.splice(index, 1);
-          reject(new AtCapacity(retryAfterSeconds()));
+          reject(refusal());
         }, options.waitMs),
       };
       waiters.push(waiter);

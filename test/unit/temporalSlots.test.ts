@@ -1,5 +1,5 @@
 import { HttpError } from '../../api/errors';
-import { AT_CAPACITY_MESSAGE, AtCapacity, createTemporalSlots, type SlotClock } from '../../api/webhooks/temporalSlots';
+import { AT_CAPACITY_MESSAGE, AtCapacity, createTemporalSlots, type SlotClock, type TemporalSlots } from '../../api/webhooks/temporalSlots';
 
 /** A clock whose time moves only when the test says so. */
 function manualClock(start = 1_000_000) {
@@ -42,6 +42,18 @@ function deferred<T = string>() {
 
 /** Lets promise callbacks run (no time passes). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** `calls` calls one after another, each holding its slot for `callMs`: the slots' recent history. */
+async function warmUp(slots: TemporalSlots, clock: ReturnType<typeof manualClock>, calls: number, callMs: number) {
+  for (let i = 0; i < calls; i++) {
+    const call = deferred();
+    const running = slots.run(() => call.promise);
+    await settle();
+    clock.advance(callMs);
+    call.resolve('done');
+    await running;
+  }
+}
 
 describe('temporalSlots', () => {
   it('refuses at once, with a 503 and Retry-After, when every slot and the waiting queue are taken', async () => {
@@ -146,18 +158,14 @@ describe('temporalSlots', () => {
     await expect(slots.run(async () => 'free again')).resolves.toBe('free again');
   });
 
-  it('derives Retry-After from the backlog and the recent completion rate, within 1..30 s', async () => {
+  it('derives Retry-After from the backlog and how fast the slots turn over, within 1..30 s', async () => {
     const clock = manualClock();
     const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 0, waitMs: 0, clock });
     // Nothing has completed yet: the longest wait.
     expect(slots.retryAfterSeconds()).toBe(30);
 
-    // 20 completions over 10 s: 2 per second.
-    for (let second = 0; second < 10; second++) {
-      clock.advance(1_000);
-      await slots.run(async () => undefined);
-      await slots.run(async () => undefined);
-    }
+    // Calls take 2 s: 4 slots turn over 2 times per second.
+    await warmUp(slots, clock, 20, 2_000);
     const held = Array.from({ length: 4 }, () => deferred());
     const running = held.map((call) => slots.run(() => call.promise));
     // 4 in flight at 2/s: 2 s.
@@ -235,6 +243,34 @@ describe('temporalSlots', () => {
     const held = [deferred(), deferred()];
     const running = held.map((call) => slots.run(() => call.promise));
     expect(() => slots.refuseIfFull()).not.toThrow(); // full, but the queue is empty
+    held.forEach((call) => call.resolve('done'));
+    await Promise.all(running);
+  });
+
+  it('spreads the returns it asks for: each second of Retry-After holds as many as the slots complete per second', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 0, waitMs: 0, clock });
+    // Calls take 1 s: 2 slots complete 2 per second.
+    await warmUp(slots, clock, 20, 1_000);
+    const held = [deferred(), deferred()];
+    const running = held.map((call) => slots.run(() => call.promise));
+    // 2 in flight at 2/s: the first return fits 1 s from now; two returns per second after that.
+    const refusals: number[] = [];
+    for (let i = 0; i < 8; i++) refusals.push(((await slots.run(async () => 0).catch((e: unknown) => e)) as AtCapacity).retryAfterSeconds);
+    expect(refusals).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
+    // A peek says what the next refusal would get, and books nothing.
+    expect(slots.retryAfterSeconds()).toBe(5);
+    expect(slots.retryAfterSeconds()).toBe(5);
+
+    // Time moves on: the seconds already booked stay booked, counted from now.
+    clock.advance(2_000);
+    const later = ((await slots.run(async () => 0).catch((e: unknown) => e)) as AtCapacity).retryAfterSeconds;
+    expect(later).toBe(3); // 1 s and 2 s from now (the old 3 s and 4 s) are full
+
+    // Never past the longest wait, however many are refused.
+    for (let i = 0; i < 100; i++) await slots.run(async () => 0).catch(() => undefined);
+    const last = ((await slots.run(async () => 0).catch((e: unknown) => e)) as AtCapacity).retryAfterSeconds;
+    expect(last).toBe(30);
     held.forEach((call) => call.resolve('done'));
     await Promise.all(running);
   });
