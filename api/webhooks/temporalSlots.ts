@@ -1,6 +1,6 @@
 import { HttpError } from '../errors';
-import { createCompletionRate } from './completionRate';
 import { createReturnSchedule, RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS } from './returnSchedule';
+import { createSlotTurnover } from './slotTurnover';
 
 export { RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS };
 
@@ -11,11 +11,9 @@ export { RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS };
  * recorded at full speed, and nothing is queued in memory beyond that short, bounded wait
  * (contract §2: a 2xx still comes only after Temporal has durably accepted the call).
  *
- * The queue is shorter still when calls are slow: every slot turns over once per call time,
- * so within `waitMs` only `maxInFlight × waitMs / callMs` waiters can expect a slot. One
- * beyond that would wait the whole `waitMs` only to be refused then; it is refused at once.
- * The call time is the recent mean of calls that held a slot — what Temporal takes, not how
- * much is offered — so a burst after a quiet spell is judged by a fast Temporal and waits.
+ * The queue is shorter still when calls are slow: only as many wait as can expect a slot
+ * within `waitMs` (slotTurnover.ts); one beyond that is refused at once rather than after the
+ * whole wait.
  *
  * A refusal's Retry-After is booked in a schedule of returns (returnSchedule.ts), from the
  * time the slots need to drain what they hold on, at the pace they complete calls: MoniMe's
@@ -43,8 +41,6 @@ const realClock: SlotClock = {
 };
 
 export const AT_CAPACITY_MESSAGE = 'at capacity: nothing was recorded, deliver again';
-/** Weight of the latest call in the mean call time: about the last ten calls count. */
-const CALL_TIME_WEIGHT = 0.1;
 
 /** The immediate 503 of a receiver at capacity. */
 export class AtCapacity extends HttpError {
@@ -73,37 +69,13 @@ interface Waiter {
 export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlots {
   const clock = options.clock ?? realClock;
   const maxInFlight = Math.max(1, options.maxInFlight);
-  const completions = createCompletionRate(clock);
+  const turnover = createSlotTurnover({ clock, maxInFlight, maxWaiting: options.maxWaiting, waitMs: options.waitMs });
   const returns = createReturnSchedule(clock);
   let inFlight = 0;
   const waiters: Waiter[] = [];
-  let meanCallMs: number | undefined;
-
-  /** How many may wait: maxWaiting, fewer when the recent call time says fewer slots free within the wait. */
-  function waitingRoom(): number {
-    if (options.waitMs <= 0) return 0;
-    if (meanCallMs === undefined) return options.maxWaiting;
-    return Math.min(options.maxWaiting, Math.floor((maxInFlight * options.waitMs) / Math.max(1, meanCallMs)));
-  }
-
-  function recordCallTime(ms: number): void {
-    meanCallMs = meanCallMs === undefined ? ms : meanCallMs + CALL_TIME_WEIGHT * (ms - meanCallMs);
-  }
 
   function refuseIfFull(): void {
-    if (inFlight >= maxInFlight && waiters.length >= waitingRoom()) throw refusal();
-  }
-
-  /**
-   * Calls the slots complete per second when every one is busy, which is when anyone is refused:
-   * each turns over once per call time (Little's law). Not the recent completion rate, which
-   * after a quiet spell counts what was offered, not what Temporal can take. 0 while nothing
-   * has completed lately: Temporal is stalled.
-   */
-  function capacityPerSecond(): number {
-    const completedPerSecond = completions.perSecond();
-    if (completedPerSecond === 0 || meanCallMs === undefined) return completedPerSecond;
-    return (maxInFlight * 1000) / Math.max(1, meanCallMs);
+    if (inFlight >= maxInFlight && waiters.length >= turnover.waitingRoom()) throw refusal();
   }
 
   /** Seconds until what is held now (in flight and waiting) should have drained. */
@@ -113,17 +85,16 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
 
   /** A refusal whose Retry-After is booked: the first second from the drain on with room for one more return. */
   function refusal(): AtCapacity {
-    const capacity = capacityPerSecond();
+    const capacity = turnover.capacityPerSecond();
     return new AtCapacity(returns.book(drainSeconds(capacity), capacity));
   }
 
   function retryAfterSeconds(): number {
-    const capacity = capacityPerSecond();
+    const capacity = turnover.capacityPerSecond();
     return returns.peek(drainSeconds(capacity), capacity);
   }
 
   function release(): void {
-    completions.record();
     const next = waiters.shift();
     // The slot passes straight to the longest waiter: inFlight stays as it is.
     if (next) next.grant();
@@ -135,7 +106,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
       inFlight++;
       return Promise.resolve();
     }
-    if (waiters.length >= waitingRoom()) return Promise.reject(refusal());
+    if (waiters.length >= turnover.waitingRoom()) return Promise.reject(refusal());
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         grant() {
@@ -160,7 +131,7 @@ export function createTemporalSlots(options: TemporalSlotsOptions): TemporalSlot
       try {
         return await call();
       } finally {
-        recordCallTime(clock.now() - startedAt);
+        turnover.record(clock.now() - startedAt);
         release();
       }
     },
