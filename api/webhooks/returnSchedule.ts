@@ -7,10 +7,11 @@ const HORIZON = RETRY_AFTER_MAX_SECONDS + 1;
 
 /**
  * When to tell a refused webhook to come back. Every refusal books one return in a second of
- * the next RETRY_AFTER_MAX_SECONDS, and a second takes as many returns as the receiver has
- * lately completed per second: MoniMe's redeliveries come back spread out at the pace they can
- * be accepted, instead of all at once after the same delay, to be refused again. Memory is
- * the horizon's buckets, whatever the load; past the horizon everyone gets its longest wait.
+ * the next RETRY_AFTER_MAX_SECONDS, and a second takes as many returns as the slots complete
+ * calls per second (the caller's estimate): MoniMe's redeliveries come back spread out at the
+ * pace they can be accepted, instead of all at once after the same delay, to be refused again.
+ * Memory is the horizon's buckets, whatever the load; past the horizon everyone gets its
+ * longest wait.
  */
 export function createReturnSchedule(clock: NowClock) {
   const bucketSecond = new Array<number>(HORIZON).fill(-1);
