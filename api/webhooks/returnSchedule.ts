@@ -1,4 +1,5 @@
 import type { NowClock } from './completionRate';
+import { createSecondCounts } from './secondCounts';
 
 export const RETRY_AFTER_MIN_SECONDS = 1;
 export const RETRY_AFTER_MAX_SECONDS = 30;
@@ -14,12 +15,7 @@ const HORIZON = RETRY_AFTER_MAX_SECONDS + 1;
  * longest wait.
  */
 export function createReturnSchedule(clock: NowClock) {
-  const bucketSecond = new Array<number>(HORIZON).fill(-1);
-  const bucketCount = new Array<number>(HORIZON).fill(0);
-
-  function booked(second: number): number {
-    return bucketSecond[second % HORIZON] === second ? bucketCount[second % HORIZON] : 0;
-  }
+  const booked = createSecondCounts(HORIZON);
 
   /** The first second, `earliest` seconds from now on, with room for a return; RETRY_AFTER_MAX_SECONDS when none has. */
   function firstFree(earliest: number, perSecond: number): number {
@@ -28,7 +24,7 @@ export function createReturnSchedule(clock: NowClock) {
     const room = Math.max(1, Math.round(perSecond));
     const now = Math.floor(clock.now() / 1000);
     for (let seconds = Math.max(RETRY_AFTER_MIN_SECONDS, earliest); seconds < RETRY_AFTER_MAX_SECONDS; seconds++) {
-      if (booked(now + seconds) < room) return seconds;
+      if (booked.get(now + seconds) < room) return seconds;
     }
     return RETRY_AFTER_MAX_SECONDS;
   }
@@ -39,13 +35,7 @@ export function createReturnSchedule(clock: NowClock) {
     /** Books a return and gives its Retry-After in seconds. */
     book(earliest: number, perSecond: number): number {
       const seconds = firstFree(earliest, perSecond);
-      const second = Math.floor(clock.now() / 1000) + seconds;
-      const i = second % HORIZON;
-      if (bucketSecond[i] !== second) {
-        bucketSecond[i] = second;
-        bucketCount[i] = 0;
-      }
-      bucketCount[i]++;
+      booked.add(Math.floor(clock.now() / 1000) + seconds);
       return seconds;
     },
   };
