@@ -130,7 +130,7 @@ export interface Config {
     eagerStart: boolean;
     /**
      * Workflow threads record promise stack traces for the `__stack_trace` query (the Web UI's
-     * stack-trace view). Off by default: they cost about a fifth of a worker's CPU per payment
+     * stack-trace view). Off by default: they cost about a seventh of a worker process's CPU per payment
      * (TEMPORAL_WORKFLOW_STACK_TRACES; workers/workflowStackTraces.ts).
      */
     workflowStackTraces: boolean;

@@ -10,7 +10,7 @@ let installed = false;
 
 /**
  * Whether workflow threads created from now on in this process record promise stack traces
- * for the `__stack_trace` query (the Web UI's stack-trace view). Off saves about a fifth of
+ * for the `__stack_trace` query (the Web UI's stack-trace view). Off saves about a seventh of
  * the worker process's CPU per payment (README "Benchmarks"); TEMPORAL_WORKFLOW_STACK_TRACES.
  *
  * The SDK has no option for it, so the one way in is the thread's own flags: the SDK creates

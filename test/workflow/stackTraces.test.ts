@@ -1,6 +1,6 @@
 /**
  * Workflow stack traces (TEMPORAL_WORKFLOW_STACK_TRACES): off by default, because the SDK's
- * promise hook behind them costs about a fifth of a worker's CPU per payment. The switch
+ * promise hook behind them costs about a seventh of a worker process's CPU per payment. The switch
  * reaches into how the SDK creates its workflow threads, so these tests fail if an SDK
  * upgrade changes that: the default would silently cost the CPU again.
  */
