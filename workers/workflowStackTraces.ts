@@ -5,8 +5,13 @@ import workerThreads from 'node:worker_threads';
 const SDK_WORKFLOW_THREAD = /[\\/]workflow-worker-thread\.js$/;
 const PRELOAD = path.join(__dirname, 'workflowThreadPreload.cjs');
 
-let stackTracesOn = true;
-let installed = false;
+/**
+ * The switch lives on the wrapper installed on `node:worker_threads`, not in this module: that
+ * module object is one per process, while this module may be loaded more than once (Jest loads
+ * it afresh for every test file in a worker process).
+ */
+const SWITCH = Symbol.for('fareflow.workflowStackTraces');
+type SwitchedWorker = typeof workerThreads.Worker & { [SWITCH]?: { on: boolean } };
 
 /**
  * Whether workflow threads created from now on in this process record promise stack traces
@@ -19,13 +24,17 @@ let installed = false;
  * this (test/workflow/stackTraces.test.ts).
  */
 export function setWorkflowStackTraces(on: boolean): void {
-  stackTracesOn = on;
-  if (installed || on) return;
-  installed = true;
-  const NodeWorker = workerThreads.Worker;
-  class WorkerWithPreload extends NodeWorker {
+  const installed = (workerThreads.Worker as SwitchedWorker)[SWITCH];
+  if (installed) {
+    installed.on = on;
+    return;
+  }
+  if (on) return;
+  const state = { on };
+  class WorkerWithPreload extends workerThreads.Worker {
+    static [SWITCH] = state;
     constructor(script: string | URL, options?: workerThreads.WorkerOptions) {
-      const preload = !stackTracesOn && SDK_WORKFLOW_THREAD.test(String(script));
+      const preload = !state.on && SDK_WORKFLOW_THREAD.test(String(script));
       super(script, preload ? { ...options, execArgv: [...(options?.execArgv ?? process.execArgv), '--require', PRELOAD] } : options);
     }
   }
