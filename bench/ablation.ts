@@ -71,12 +71,6 @@ export const LEVERS: Lever[] = [
     topologies: ['embedded'],
   },
   {
-    name: 'no-workflow-stack-traces',
-    what: "workflow threads record no promise stack traces (TEMPORAL_WORKFLOW_STACK_TRACES=false); off: the SDK's default, a stack per promise",
-    off: { env: { TEMPORAL_WORKFLOW_STACK_TRACES: 'true' } },
-    topologies: ['embedded', 'cluster'],
-  },
-  {
     name: 'audit-batching',
     what: 'audit events inserted 100 per batch (AUDIT_BATCH_SIZE); off: one insert per event',
     off: { env: { AUDIT_BATCH_SIZE: '1' } },

@@ -81,9 +81,6 @@ const envSchema = z.object({
   TEMPORAL_EAGER_START: z
     .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('true'))
     .transform((value) => value === 'true' || value === '1'),
-  TEMPORAL_WORKFLOW_STACK_TRACES: z
-    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default('false'))
-    .transform((value) => value === 'true' || value === '1'),
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATA_DIR: optionalString,
@@ -128,12 +125,6 @@ export interface Config {
      * start's answer instead of a trip through the task queue (TEMPORAL_EAGER_START).
      */
     eagerStart: boolean;
-    /**
-     * Workflow threads record promise stack traces for the `__stack_trace` query (the Web UI's
-     * stack-trace view). Off by default: they cost about a seventh of a worker process's CPU per payment
-     * (TEMPORAL_WORKFLOW_STACK_TRACES; workers/workflowStackTraces.ts).
-     */
-    workflowStackTraces: boolean;
     /** TLS and API key for a cluster at `address` (config/temporalAccess.ts). */
     access: TemporalAccess;
   };
@@ -245,7 +236,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliPath: e.TEMPORAL_CLI_PATH,
       workerMetricsPort: e.WORKER_METRICS_PORT,
       eagerStart: e.TEMPORAL_EAGER_START,
-      workflowStackTraces: e.TEMPORAL_WORKFLOW_STACK_TRACES,
       access: temporalAccess,
     },
     monime: {

@@ -2,7 +2,6 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { Config } from '../config';
 import type { WorkflowBundle } from './bundle';
-import { setWorkflowStackTraces } from './workflowStackTraces';
 
 /**
  * Slots that may each hold one database connection at a time: local activities (the
@@ -59,7 +58,6 @@ export async function createWorkers(opts: {
 }): Promise<Worker[]> {
   const { config, connection, activities } = opts;
   const shutdown = shutdownTimes(config.transfers.attemptTimeoutSeconds);
-  setWorkflowStackTraces(config.temporal.workflowStackTraces);
   const main = await Worker.create({
     ...shutdown,
     connection,

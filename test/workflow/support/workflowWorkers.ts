@@ -10,9 +10,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../../../config';
 import { transferTaskQueueFor } from '../../../contract';
-import { setWorkflowStackTraces } from '../../../workers/workflowStackTraces';
 import { quietTestRuntime } from '../../support/quietRuntime';
 import { waitFor } from '../../support/waitFor';
 import { workflowBundlePath, workflowTestTemporalAddress } from '../../support/workflowTestServer';
@@ -44,9 +42,6 @@ export function useWorkflowTesting(): WorkflowTesting {
 
   beforeAll(async () => {
     quietTestRuntime();
-    // As createWorkers runs them: without stack traces unless configured, so every workflow test
-    // runs on the threads production runs on.
-    setWorkflowStackTraces(loadConfig({}).temporal.workflowStackTraces);
     const address = workflowTestTemporalAddress();
     [nativeConnection, connection] = await Promise.all([NativeConnection.connect({ address }), Connection.connect({ address })]);
     client = new Client({ connection });
