@@ -47,8 +47,8 @@ export function createApiApp(deps: ApiDeps): Koa & { limiter: RejectionLimiter }
   deps.metrics.watchRejectedCallers(() => limiter.trackedCallers());
   deps.metrics.watchAuditDeadLetters(() => countAuditDeadLetters(deps.db));
   deps.metrics.watchOpenTransactions(() => readOpenTransactions(deps.db));
-  const { maxInFlight, maxWaiting, slotWaitMs } = config.webhookCapacity;
-  const slots = deps.temporalSlots ?? createTemporalSlots({ maxInFlight, maxWaiting, waitMs: slotWaitMs });
+  const { maxInFlight, maxWaiting, slotWaitMs, slotWaitLimitMs } = config.webhookCapacity;
+  const slots = deps.temporalSlots ?? createTemporalSlots({ maxInFlight, maxWaiting, waitMs: slotWaitMs, waitLimitMs: slotWaitLimitMs });
   deps.metrics.watchTemporalSlots(slots);
 
   app.use(assignRequestId(deps.logger));

@@ -76,6 +76,12 @@ export const LEVERS: Lever[] = [
     off: { env: { AUDIT_BATCH_SIZE: '1' } },
     topologies: ['embedded', 'cluster'],
   },
+  {
+    name: 'slot-wait-limit',
+    what: 'a webhook let wait for a Temporal slot keeps its place up to 500 ms (WEBHOOK_SLOT_WAIT_LIMIT_MS); off: refused once its expected 250 ms are up',
+    off: { env: { WEBHOOK_SLOT_WAIT_LIMIT_MS: '250' } },
+    topologies: ['embedded', 'cluster'],
+  },
 ];
 
 /** What every bench stack runs with: quiet logs. */

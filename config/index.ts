@@ -73,6 +73,7 @@ const envSchema = z.object({
   WEBHOOK_MAX_IN_FLIGHT: positiveInt(64),
   WEBHOOK_MAX_WAITING: nonNegativeInt(256),
   WEBHOOK_SLOT_WAIT_MS: nonNegativeInt(250),
+  WEBHOOK_SLOT_WAIT_LIMIT_MS: nonNegativeInt(500),
   REDIS_URL: optionalString,
   REJECTED_REQUESTS_PER_MINUTE: positiveInt(120),
   TRUST_PROXY: z
@@ -102,8 +103,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   apiToken: string;
   webhookBodyLimitBytes: number;
-  /** Per API process: Temporal calls in flight, webhooks waiting for one, and how long they wait, before an immediate 503. */
-  webhookCapacity: { maxInFlight: number; maxWaiting: number; slotWaitMs: number };
+  /**
+   * Per API process: Temporal calls in flight, webhooks waiting for one (only as many as can
+   * expect one within slotWaitMs), and the longest an admitted waiter waits before its 503.
+   */
+  webhookCapacity: { maxInFlight: number; maxWaiting: number; slotWaitMs: number; slotWaitLimitMs: number };
   redisUrl?: string;
   /** Failed signature or token checks one address may make per minute before it gets 429. */
   rejectedRequestsPerMinute: number;
@@ -197,6 +201,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter((secret) => secret.length > 0);
   if (webhookSecrets.length === 0) throw new ConfigError('MONIME_WEBHOOK_SECRET: no secret in the list');
   const apiToken = e.API_TOKEN ?? DEV_API_TOKEN;
+  if (e.WEBHOOK_SLOT_WAIT_LIMIT_MS < e.WEBHOOK_SLOT_WAIT_MS) {
+    throw new ConfigError(
+      `WEBHOOK_SLOT_WAIT_LIMIT_MS (${e.WEBHOOK_SLOT_WAIT_LIMIT_MS}) is below WEBHOOK_SLOT_WAIT_MS (${e.WEBHOOK_SLOT_WAIT_MS}): ` +
+        'a waiter could be refused before the wait it was let in for',
+    );
+  }
 
   if (production) {
     if (webhookSecrets.includes(DEV_WEBHOOK_SECRET)) {
@@ -222,7 +232,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     apiToken,
     webhookBodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
-    webhookCapacity: { maxInFlight: e.WEBHOOK_MAX_IN_FLIGHT, maxWaiting: e.WEBHOOK_MAX_WAITING, slotWaitMs: e.WEBHOOK_SLOT_WAIT_MS },
+    webhookCapacity: {
+      maxInFlight: e.WEBHOOK_MAX_IN_FLIGHT,
+      maxWaiting: e.WEBHOOK_MAX_WAITING,
+      slotWaitMs: e.WEBHOOK_SLOT_WAIT_MS,
+      slotWaitLimitMs: e.WEBHOOK_SLOT_WAIT_LIMIT_MS,
+    },
     redisUrl: e.REDIS_URL,
     rejectedRequestsPerMinute: e.REJECTED_REQUESTS_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

@@ -58,7 +58,7 @@ function addWatchedGauges(registry: Registry) {
   });
   new Gauge({
     name: 'fareflow_temporal_calls_waiting',
-    help: 'Webhooks waiting for a Temporal slot (at most WEBHOOK_MAX_WAITING, each for at most WEBHOOK_SLOT_WAIT_MS)',
+    help: 'Webhooks waiting for a Temporal slot (at most WEBHOOK_MAX_WAITING, each for at most WEBHOOK_SLOT_WAIT_LIMIT_MS)',
     registers: [registry],
     collect() {
       this.set(temporalSlots.waiting());

@@ -44,15 +44,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RESERVATION_CODE_SECONDS: '0' })).toThrow(/RESERVATION_CODE_SECONDS/);
   });
 
-  it("bounds the webhook receiver's Temporal calls: 64 in flight, 256 waiting up to 250 ms", () => {
-    expect(loadConfig({}).webhookCapacity).toEqual({ maxInFlight: 64, maxWaiting: 256, slotWaitMs: 250 });
-    expect(loadConfig({ WEBHOOK_MAX_IN_FLIGHT: '2', WEBHOOK_MAX_WAITING: '0', WEBHOOK_SLOT_WAIT_MS: '0' }).webhookCapacity).toEqual({
-      maxInFlight: 2,
-      maxWaiting: 0,
-      slotWaitMs: 0,
-    });
+  it("bounds the webhook receiver's Temporal calls: 64 in flight, 256 waiting, let in by a 250 ms wait, refused at 500 ms", () => {
+    expect(loadConfig({}).webhookCapacity).toEqual({ maxInFlight: 64, maxWaiting: 256, slotWaitMs: 250, slotWaitLimitMs: 500 });
+    expect(
+      loadConfig({ WEBHOOK_MAX_IN_FLIGHT: '2', WEBHOOK_MAX_WAITING: '0', WEBHOOK_SLOT_WAIT_MS: '0', WEBHOOK_SLOT_WAIT_LIMIT_MS: '0' })
+        .webhookCapacity,
+    ).toEqual({ maxInFlight: 2, maxWaiting: 0, slotWaitMs: 0, slotWaitLimitMs: 0 });
     expect(() => loadConfig({ WEBHOOK_MAX_IN_FLIGHT: '0' })).toThrow(/WEBHOOK_MAX_IN_FLIGHT/);
     expect(() => loadConfig({ WEBHOOK_SLOT_WAIT_MS: '-1' })).toThrow(/WEBHOOK_SLOT_WAIT_MS/);
+    expect(() => loadConfig({ WEBHOOK_SLOT_WAIT_MS: '500', WEBHOOK_SLOT_WAIT_LIMIT_MS: '400' })).toThrow(
+      /WEBHOOK_SLOT_WAIT_LIMIT_MS \(400\) is below WEBHOOK_SLOT_WAIT_MS \(500\)/,
+    );
   });
 
   it('names the variable that is wrong', () => {

@@ -58,7 +58,7 @@ async function warmUp(slots: TemporalSlots, clock: ReturnType<typeof manualClock
 describe('temporalSlots', () => {
   it('refuses at once, with a 503 and Retry-After, when every slot and the waiting queue are taken', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 1, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 1, waitMs: 250, waitLimitMs: 250, clock });
     const calls = [deferred(), deferred()];
     const running = calls.map((call) => slots.run(() => call.promise));
     const waiting = slots.run(async () => 'waited');
@@ -83,7 +83,7 @@ describe('temporalSlots', () => {
   });
 
   it('refuses at once when there is no waiting queue', async () => {
-    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 0, waitMs: 250, clock: manualClock() });
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 0, waitMs: 250, waitLimitMs: 250, clock: manualClock() });
     const call = deferred();
     const running = slots.run(() => call.promise);
     await expect(slots.run(async () => 'never')).rejects.toBeInstanceOf(AtCapacity);
@@ -93,7 +93,7 @@ describe('temporalSlots', () => {
 
   it('hands a slot freed within the wait to the waiter', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, waitLimitMs: 250, clock });
     const first = deferred();
     const running = slots.run(() => first.promise);
     let ran = false;
@@ -116,7 +116,7 @@ describe('temporalSlots', () => {
 
   it('refuses a waiter whose wait expires, and leaves the slots as they were', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, waitLimitMs: 250, clock });
     const first = deferred();
     const running = slots.run(() => first.promise);
     let ran = false;
@@ -138,9 +138,36 @@ describe('temporalSlots', () => {
     expect(slots.inFlight()).toBe(0);
   });
 
+  it('admits a waiter by its expected wait and serves it past that, refusing it only at the wait limit', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, waitLimitMs: 1000, clock });
+    const first = deferred();
+    const running = slots.run(() => first.promise);
+    const late = slots.run(async () => 'served late');
+    clock.advance(600); // past the expected wait, within the limit: still waiting, not refused
+    await settle();
+    expect(slots.waiting()).toBe(1);
+    first.resolve('first');
+    await running;
+    await expect(late).resolves.toBe('served late');
+
+    const second = deferred();
+    const holding = slots.run(() => second.promise);
+    const stalled = slots.run(async () => 'never').catch((error: unknown) => error);
+    clock.advance(999);
+    await settle();
+    expect(slots.waiting()).toBe(1);
+    clock.advance(1); // the limit: Temporal slowed down after the waiter was admitted
+    expect(await stalled).toBeInstanceOf(AtCapacity);
+    expect(slots.waiting()).toBe(0);
+    second.resolve('done');
+    await holding;
+    expect(slots.inFlight()).toBe(0);
+  });
+
   it('returns the slot of a call that threw or timed out', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 1, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 1, waitMs: 250, waitLimitMs: 250, clock });
     const failing = deferred();
     const running = slots.run(() => failing.promise);
     const waiter = slots.run(async () => 'after the failure');
@@ -160,7 +187,7 @@ describe('temporalSlots', () => {
 
   it('derives Retry-After from the backlog and how fast the slots turn over, within 1..30 s', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 0, waitMs: 0, clock });
+    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 0, waitMs: 0, waitLimitMs: 0, clock });
     // Nothing has completed yet: the longest wait.
     expect(slots.retryAfterSeconds()).toBe(30);
 
@@ -197,7 +224,7 @@ describe('temporalSlots', () => {
     const clock = manualClock();
     // 4 slots and a 250 ms wait; calls have lately taken 500 ms each, so within the wait at most
     // 4 × 250 / 500 = 2 slots can be expected to free: a third waiter would only time out.
-    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 100, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 4, maxWaiting: 100, waitMs: 250, waitLimitMs: 250, clock });
     for (let i = 0; i < 20; i++) {
       const call = deferred();
       const running = slots.run(() => call.promise);
@@ -225,7 +252,7 @@ describe('temporalSlots', () => {
 
   it('lets webhooks wait up to maxWaiting while no call has yet finished to judge by', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 3, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 3, waitMs: 250, waitLimitMs: 250, clock });
     const first = deferred();
     const running = slots.run(() => first.promise);
     const waiters = [1, 2, 3].map((n) => slots.run(async () => n));
@@ -238,7 +265,7 @@ describe('temporalSlots', () => {
 
   it('refuseIfFull passes while a slot is free or the queue has room the wait can serve', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 4, waitMs: 250, clock });
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 4, waitMs: 250, waitLimitMs: 250, clock });
     expect(() => slots.refuseIfFull()).not.toThrow();
     const held = [deferred(), deferred()];
     const running = held.map((call) => slots.run(() => call.promise));
@@ -249,7 +276,7 @@ describe('temporalSlots', () => {
 
   it('spreads the returns it asks for: each second of Retry-After holds as many as the slots complete per second', async () => {
     const clock = manualClock();
-    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 0, waitMs: 0, clock });
+    const slots = createTemporalSlots({ maxInFlight: 2, maxWaiting: 0, waitMs: 0, waitLimitMs: 0, clock });
     // Calls take 1 s: 2 slots complete 2 per second.
     await warmUp(slots, clock, 20, 1_000);
     const held = [deferred(), deferred()];
