@@ -138,30 +138,43 @@ describe('temporalSlots', () => {
     expect(slots.inFlight()).toBe(0);
   });
 
-  it('admits a waiter by its expected wait and serves it past that, refusing it only at the wait limit', async () => {
+  it('serves a waiter it let in after the expected wait is up, until the wait limit', async () => {
     const clock = manualClock();
     const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, waitLimitMs: 1000, clock });
     const first = deferred();
     const running = slots.run(() => first.promise);
     const late = slots.run(async () => 'served late');
-    clock.advance(600); // past the expected wait, within the limit: still waiting, not refused
+    clock.advance(999); // far past the expected 250 ms, within the limit: still waiting, not refused
     await settle();
     expect(slots.waiting()).toBe(1);
     first.resolve('first');
     await running;
     await expect(late).resolves.toBe('served late');
+    expect(clock.pending()).toBe(0); // its limit timer was cleared
+    expect(slots.inFlight()).toBe(0);
+  });
 
-    const second = deferred();
-    const holding = slots.run(() => second.promise);
-    const stalled = slots.run(async () => 'never').catch((error: unknown) => error);
+  it('refuses a waiter it let in only at the wait limit (Temporal slowed down after it was let in)', async () => {
+    const clock = manualClock();
+    const slots = createTemporalSlots({ maxInFlight: 1, maxWaiting: 4, waitMs: 250, waitLimitMs: 1000, clock });
+    const holding = deferred();
+    const running = slots.run(() => holding.promise);
+    let ran = false;
+    const stalled = slots
+      .run(async () => {
+        ran = true;
+      })
+      .catch((error: unknown) => error);
     clock.advance(999);
     await settle();
     expect(slots.waiting()).toBe(1);
-    clock.advance(1); // the limit: Temporal slowed down after the waiter was admitted
+    clock.advance(1);
     expect(await stalled).toBeInstanceOf(AtCapacity);
+    expect(ran).toBe(false);
     expect(slots.waiting()).toBe(0);
-    second.resolve('done');
-    await holding;
+    expect(slots.inFlight()).toBe(1);
+    holding.resolve('done');
+    await running;
     expect(slots.inFlight()).toBe(0);
   });
 
