@@ -1,4 +1,5 @@
 import type { Ledger } from '../simulator';
+import { cpuMsPerPayment, type CpuTimes } from './cpuByProgram';
 import { historyFigures, type HistoryFigures } from './history';
 import type { SentPayment } from './sender';
 import { percentiles, round1, type Percentiles } from './stats';
@@ -39,6 +40,12 @@ export interface StepFigures {
   unfinished: number;
   /** More than one transfer in MoniMe's ledger for one payment. */
   doubled: number;
+  /**
+   * Machine-wide CPU ms per settled payment, per program, from the first send until the last
+   * settled (bench/cpuByProgram.ts); null without /proc. Everything else on the machine counts
+   * in `other` — and in the others, if it is a Node process or a PostgreSQL of its own.
+   */
+  cpuMsPerPayment: CpuTimes | null;
 }
 
 /** Per payment: its transfers in the ledger, and when the first completed. */
@@ -101,6 +108,8 @@ export async function stepFigures(opts: {
   sent: SentPayment[];
   maxTransferBacklog: number;
   historySamples: number;
+  /** /proc readings taken when the step began sending and when it had settled. */
+  cpu?: { before: CpuTimes | null; after: CpuTimes | null };
 }): Promise<StepFigures> {
   const { target, sent } = opts;
   const acked = sent.filter((payment) => payment.ackedAt !== null);
@@ -141,5 +150,6 @@ export async function stepFigures(opts: {
     }).length,
     unfinished: acked.length - completedAts.length,
     doubled: [...ledger.values()].filter((entry) => entry.count > 1).length,
+    cpuMsPerPayment: cpuMsPerPayment(opts.cpu?.before ?? null, opts.cpu?.after ?? null, completedAts.length),
   };
 }

@@ -81,12 +81,19 @@ function stepRow(topology: string, step: StepFigures, markKnee = true): string {
     step.maxTransferBacklog,
     `${or(step.history.eventsPerPayment)} / ${or(step.history.actionsPerPayment)}`,
     `${step.lost} / ${step.doubled}${step.unfinished ? ` (${step.unfinished} unfinished)` : ''}`,
+    cpuCell(step),
   ].join(' | ');
 }
 
+/** Node / Temporal / PostgreSQL CPU ms per settled payment; the rest of the machine in brackets. */
+function cpuCell(step: StepFigures): string {
+  const cpu = step.cpuMsPerPayment;
+  return cpu ? `${cpu.node} / ${cpu.temporal} / ${cpu.postgres} (${cpu.other})` : '–';
+}
+
 const STEP_HEADER = [
-  '| step | topology | offered | 1st delivery 2xx / 503 (503 answer p95) / other | deliveries per payment | ack p50 / p95 / p99 ms | → ticket issued p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | max transfer backlog | history events / actions per payment | lost / doubled |',
-  '| --- | --- | --: | --- | --: | --- | --- | --- | --: | --- | --: | --- | --- |',
+  '| step | topology | offered | 1st delivery 2xx / 503 (503 answer p95) / other | deliveries per payment | ack p50 / p95 / p99 ms | → ticket issued p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | max transfer backlog | history events / actions per payment | lost / doubled | CPU ms per payment: Node / Temporal / PostgreSQL (rest) |',
+  '| --- | --- | --: | --- | --: | --- | --- | --- | --: | --- | --: | --- | --- | --- |',
 ];
 
 /** Steps of every topology in one table: each step's rows side by side. */

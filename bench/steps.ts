@@ -1,5 +1,6 @@
 import { ledgerByPayment, stepFigures, waitUntilSettled, type StepFigures } from './measure';
 import { createCatalog, paidEnvelopes, type Catalog } from './prepare';
+import { readCpuByProgram } from './cpuByProgram';
 import type { ProgressLine } from './progress';
 import { sendOpenLoop, type SenderCounters } from './sender';
 import { stepName, stepPayments, type BenchStep } from './settings';
@@ -45,6 +46,7 @@ export async function runStep(opts: {
   );
   try {
     const startedAt = Date.now();
+    const cpuBefore = readCpuByProgram();
     const offsetMs = step.kind === 'rate' ? (i: number) => (i * 1000) / step.ratePerSecond : () => 0;
     const sent = await sendOpenLoop(envelopes, offsetMs, {
       apiUrls: target.apiUrls,
@@ -54,6 +56,7 @@ export async function runStep(opts: {
     });
     const acked = sent.filter((payment) => payment.ackedAt !== null).map((payment) => payment.paymentId);
     await waitUntilSettled(target, acked, Date.now() + settleBudgetMs(count), (n) => (settled = n));
+    const cpu = { before: cpuBefore, after: readCpuByProgram() };
     clearInterval(sampler);
     progress.start(() => `${target.name} ${name}: measuring (histories of ${opts.historySamples} workflows)`);
     return await stepFigures({
@@ -62,6 +65,7 @@ export async function runStep(opts: {
       sent,
       maxTransferBacklog,
       historySamples: opts.historySamples,
+      cpu,
     });
   } finally {
     clearInterval(sampler);

@@ -9,6 +9,7 @@ import { loadConfig } from '../config';
 import type { StackVariant } from './ablation';
 import { countCompleted, databaseTimes, ledgerByPayment, stepFigures, waitUntilSettled, type StepFigures } from './measure';
 import { createCatalog, paidEnvelopes } from './prepare';
+import { readCpuByProgram } from './cpuByProgram';
 import type { ProgressLine } from './progress';
 import { sendOpenLoop, type SenderCounters, type SentPayment } from './sender';
 import { stepName, stepPayments, type RateStep } from './settings';
@@ -200,6 +201,7 @@ export async function runSustained(opts: {
   });
   try {
     const startedAt = Date.now();
+    const cpuBefore = readCpuByProgram();
     const sent = await sendOpenLoop(envelopes, (i) => (i * 1000) / step.ratePerSecond, {
       apiUrls: target.apiUrls,
       secret: target.webhookSecret,
@@ -211,6 +213,7 @@ export async function runSustained(opts: {
     const budgetMs = drainBudgetMs(acked.length - (await countCompleted(target, ackedIds)), limits.transferRatePerMinute);
     live.deadline = Date.now() + budgetMs;
     await waitUntilSettled(target, ackedIds, live.deadline, (n) => (live.settled = n), 5000);
+    const cpu = { before: cpuBefore, after: readCpuByProgram() };
     clearInterval(ledgerSampler);
     clearInterval(databaseSampler);
 
@@ -225,6 +228,7 @@ export async function runSustained(opts: {
       sent,
       maxTransferBacklog: backlog.max,
       historySamples: opts.historySamples,
+      cpu,
     });
 
     const times = await databaseTimes(

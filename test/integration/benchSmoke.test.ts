@@ -65,6 +65,11 @@ test('a rate step and a burst settle every payment exactly once, and the reports
       doubled: 0,
     });
   }
+  // The CPU each program spent per payment was read off /proc: the Node process and the dev server both worked.
+  for (const step of steps) {
+    expect(step.cpuMsPerPayment?.node).toBeGreaterThan(0);
+    expect(step.cpuMsPerPayment?.temporal).toBeGreaterThan(0);
+  }
   // Against the ledger directly: one transfer per payment, for every payment the steps sent.
   const { rows } = await stack.db.query<{ id: string }>(`SELECT id FROM transactions`);
   expect(rows).toHaveLength(100);
