@@ -25,8 +25,10 @@ export function parseProcStat(stat: string): { program: CpuProgram; ms: number }
   const open = stat.indexOf('(');
   const close = stat.lastIndexOf(')');
   const fields = stat.slice(close + 2).split(' ');
-  // fields[0] is the state (field 3); utime and stime are fields 14 and 15.
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  // fields[0] is the state (field 3); utime, stime, cutime and cstime are fields 14 to 17. The
+  // last two hold the children that exited and were waited for: a database connection closed
+  // between two readings moves its time to the postmaster's, instead of taking it away.
+  const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   return { program: programOf(stat.slice(open + 1, close)), ms: (ticks * 1000) / TICKS_PER_SECOND };
 }
 
@@ -54,8 +56,9 @@ export function readCpuByProgram(): CpuTimes | null {
 
 /**
  * CPU ms per payment between two readings, per program. A process that exited between them
- * (a closed database connection) takes its time with it, so a program's figure can only be
- * low, never high; a negative difference is clamped at 0.
+ * counts in its parent's (children's times), so only one whose parent is gone or did not wait
+ * for it takes its time with it: a figure can be low, never high; a negative difference is
+ * clamped at 0.
  */
 export function cpuMsPerPayment(before: CpuTimes | null, after: CpuTimes | null, payments: number): CpuTimes | null {
   if (!before || !after || payments <= 0) return null;

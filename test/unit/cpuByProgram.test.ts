@@ -1,8 +1,8 @@
 import { cpuMsPerPayment, parseProcStat, readCpuByProgram } from '../../bench/cpuByProgram';
 
-/** A /proc/<pid>/stat line with the given command and utime/stime ticks (fields 14 and 15). */
-const statLine = (command: string, utime: number, stime: number) =>
-  `4242 (${command}) S 1 4242 4242 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 20 0 12 0 1000 0 0`;
+/** A /proc/<pid>/stat line with the given command and utime, stime, cutime, cstime ticks (fields 14 to 17). */
+const statLine = (command: string, utime: number, stime: number, cutime = 0, cstime = 0) =>
+  `4242 (${command}) S 1 4242 4242 0 -1 4194560 100 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 0 12 0 1000 0 0`;
 
 describe('cpuByProgram', () => {
   it('reads utime + stime in ms and names the program, whatever the command holds', () => {
@@ -10,6 +10,8 @@ describe('cpuByProgram', () => {
     expect(parseProcStat(statLine('temporal', 1, 2))).toEqual({ program: 'temporal', ms: 30 });
     expect(parseProcStat(statLine('temporal-server', 10, 0))).toEqual({ program: 'temporal', ms: 100 });
     expect(parseProcStat(statLine('postgres', 3, 4))).toEqual({ program: 'postgres', ms: 70 });
+    // The postmaster: its own time and that of the connections it has reaped.
+    expect(parseProcStat(statLine('postgres', 3, 4, 20, 10))).toEqual({ program: 'postgres', ms: 370 });
     // A command with a space and a parenthesis: the fields still count from the last ')'.
     expect(parseProcStat(statLine('odd (name) x', 7, 3))).toEqual({ program: 'other', ms: 100 });
   });
