@@ -152,7 +152,7 @@ function ablationTable(ablation: AblationRun[]): string[] {
       (step) =>
         `| ${run.lever} | ${run.state} | ${run.topology} | ${step.step} | ${step.firstDelivery.ok} / ${step.firstDelivery.refused503} | ` +
         `${ms(step.ackMs)} | ${ms(step.transferCompletedMs)} | ${or(step.settledPerSecond)} | ` +
-        `${step.allSettledMs === null ? 'not all' : (step.allSettledMs / 1000).toFixed(1)} | ${or(step.history.eventsPerPayment)} | ${step.lost} / ${step.doubled}${step.unfinished ? ` (${step.unfinished} unfinished)` : ''} |`,
+        `${step.allSettledMs === null ? 'not all' : (step.allSettledMs / 1000).toFixed(1)} | ${or(step.history.eventsPerPayment)} | ${step.lost} / ${step.doubled}${step.unfinished ? ` (${step.unfinished} unfinished)` : ''} | ${cpuCell(step)} |`,
     ),
   );
   const levers = [...new Map(ablation.map((run) => [run.lever, run.what])).entries()].filter(([lever]) => lever !== 'all on');
@@ -162,8 +162,8 @@ function ablationTable(ablation: AblationRun[]): string[] {
     ...levers.map(([lever, what]) => `- **${lever}**: ${what}`),
     ...ablation.filter((run) => run.error).map((run) => `- ${run.lever} ${run.state} ended early: ${run.error}`),
     '',
-    '| lever | state | topology | step | 1st delivery 2xx / 503 | ack p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | events per payment | lost / doubled |',
-    '| --- | --- | --- | --- | --- | --- | --- | --: | --- | --: | --- |',
+    '| lever | state | topology | step | 1st delivery 2xx / 503 | ack p50 / p95 / p99 ms | → transfer completed p50 / p95 / p99 ms | settled/s | all settled after s | events per payment | lost / doubled | CPU ms per payment: Node / Temporal / PostgreSQL (rest) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --: | --- | --: | --- | --- |',
     ...rows,
     '',
   ];
