@@ -1,4 +1,5 @@
 import type { Db } from '../pool';
+import { preparedStatement } from '../preparedStatement';
 
 export async function transactionExists(db: Db, transactionId: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM transactions WHERE id = $1', [transactionId]);
@@ -10,16 +11,18 @@ export async function transactionExists(db: Db, transactionId: string): Promise<
  * Temporal may have forgotten), and the company of the code it paid, so the workflow starts
  * with its CompanyId search attribute set instead of adding it in a history event of its own.
  */
+const PAYMENT_PRE_CHECK = preparedStatement<[string, string]>(
+  'apiReads.paymentPreCheck',
+  `SELECT EXISTS (SELECT 1 FROM transactions WHERE id = $1) AS known,
+            (SELECT t.company_id FROM payment_codes pc JOIN tickets t ON t.id = pc.ticket_id WHERE pc.id = $2) AS company_id`,
+);
+
 export async function paymentPreCheck(
   db: Db,
   transactionId: string,
   paymentCodeId: string,
 ): Promise<{ known: boolean; companyId: string | null }> {
-  const { rows } = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM transactions WHERE id = $1) AS known,
-            (SELECT t.company_id FROM payment_codes pc JOIN tickets t ON t.id = pc.ticket_id WHERE pc.id = $2) AS company_id`,
-    [transactionId, paymentCodeId],
-  );
+  const { rows } = await db.query(PAYMENT_PRE_CHECK([transactionId, paymentCodeId]));
   return { known: rows[0].known as boolean, companyId: (rows[0].company_id as string | null) ?? null };
 }
 

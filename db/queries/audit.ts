@@ -1,5 +1,13 @@
 import type { AuditDeadLetter, AuditEvent } from '../../contract';
 import type { Db } from '../pool';
+import { preparedStatement } from '../preparedStatement';
+
+const INSERT_AUDIT_EVENTS = preparedStatement<unknown[]>(
+  'audit.insertAuditEvents',
+  `INSERT INTO audit_logs (id, entity_type, entity_id, sequence, action, actor, company_id, before, after, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::timestamptz[])
+     ON CONFLICT (id) DO NOTHING`,
+);
 
 /**
  * One multi-row INSERT per batch, whatever its size: the point of batching. Idempotent on
@@ -10,10 +18,7 @@ export async function insertAuditEvents(db: Db, events: AuditEvent[]): Promise<n
   const column = <K extends keyof AuditEvent>(key: K) => events.map((event) => event[key]);
   const json = (key: 'before' | 'after') => events.map((event) => (event[key] === undefined ? null : JSON.stringify(event[key])));
   const result = await db.query(
-    `INSERT INTO audit_logs (id, entity_type, entity_id, sequence, action, actor, company_id, before, after, occurred_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[], $10::timestamptz[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
+    INSERT_AUDIT_EVENTS([
       column('id'),
       column('entityType'),
       column('entityId'),
@@ -24,7 +29,7 @@ export async function insertAuditEvents(db: Db, events: AuditEvent[]): Promise<n
       json('before'),
       json('after'),
       column('occurredAt'),
-    ],
+    ]),
   );
   return result.rowCount ?? 0;
 }

@@ -25,6 +25,7 @@ import {
 import { isTicketOursToRelease, reservationReleaseOutcome, ticketReleaseOutcome } from '../../domain/reservations';
 import { isPaymentSettled, statusesThatMayMoveTo } from '../../domain/transactionStatus';
 import type { Db } from '../pool';
+import { preparedStatement } from '../preparedStatement';
 
 async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
@@ -41,13 +42,16 @@ async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>
   }
 }
 
-const FACTS_SQL = `
+const FACTS_SQL = preparedStatement<[string]>(
+  'payments.transactionFacts',
+  `
   SELECT t.id, t.status, t.attention_reason, t.ticket_id, t.company_id, t.commission_minor, t.net_minor,
          c.financial_account_id, pc.amount_minor AS expected_minor, pc.currency AS expected_currency
     FROM transactions t
     LEFT JOIN companies c ON c.id = t.company_id
     LEFT JOIN payment_codes pc ON pc.id = t.payment_code_id
-   WHERE t.id = $1`;
+   WHERE t.id = $1`,
+);
 
 /** A row of FACTS_SQL; bigint columns arrive as numbers (db/pool.ts), the LEFT JOINed ones may be null. */
 interface FactsRow {
@@ -81,7 +85,7 @@ function toFacts(row: FactsRow): TransactionFacts {
 }
 
 export async function getTransactionFacts(db: Db | PoolClient, transactionId: string): Promise<TransactionFacts | null> {
-  const { rows } = await db.query<FactsRow>(FACTS_SQL, [transactionId]);
+  const { rows } = await db.query<FactsRow>(FACTS_SQL([transactionId]));
   return rows[0] ? toFacts(rows[0]) : null;
 }
 
@@ -99,46 +103,56 @@ interface TransactionStateRow {
  */
 export async function applyPayment(db: Db, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   return inTransaction(db, async (client) => {
-    await client.query(
-      `INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'processing')
-       ON CONFLICT (id) DO NOTHING`,
-      [input.transactionId, input.workflowId, input.eventId, input.paymentCodeId, input.amount.value, input.amount.currency],
-    );
-    const existing = await client.query<TransactionStateRow>(
-      `SELECT status, attention_reason, ticket_id FROM transactions WHERE id = $1 FOR UPDATE`,
-      [input.transactionId],
-    );
-    const current = existing.rows[0];
+    const current = await insertOrLockTransaction(client, input);
     if (isPaymentDecided({ status: current.status, attentionReason: current.attention_reason, ticketId: current.ticket_id })) {
       return decidedEarlier(client, input.transactionId);
     }
 
     const code = await lockPaymentCodeAndTicket(client, input.paymentCodeId);
     const reason = whyPaymentCannotApply(code, input);
-
-    if (reason !== null) {
-      await client.query(
-        `UPDATE transactions
-            SET status = 'needs_attention', attention_reason = $2, ticket_id = $3, company_id = $4, updated_at = now()
-          WHERE id = $1`,
-        [input.transactionId, reason, code?.ticketId ?? null, code?.companyId ?? null],
-      );
-    } else if (code) {
-      await issueTicket(
-        client,
-        input.transactionId,
-        input.paymentCodeId,
-        code.ticketId,
-        code.companyId,
-        input.amount.value,
-        code.commissionBps,
-      );
+    if (reason === null) {
+      const facts = code
+        ? await issueTicket(client, input.transactionId, input.paymentCodeId, code, input.amount.value)
+        : (await getTransactionFacts(client, input.transactionId))!;
+      return { ...facts, outcome: 'applied' };
     }
+    await client.query(
+      `UPDATE transactions
+          SET status = 'needs_attention', attention_reason = $2, ticket_id = $3, company_id = $4, updated_at = now()
+        WHERE id = $1`,
+      [input.transactionId, reason, code?.ticketId ?? null, code?.companyId ?? null],
+    );
     const facts = (await getTransactionFacts(client, input.transactionId))!;
-    return { ...facts, outcome: reason === null ? 'applied' : 'needs_attention' };
+    return { ...facts, outcome: 'needs_attention' };
   });
 }
+
+/**
+ * The transaction row, written if new, locked either way, in one round trip: a conflict
+ * "updates" the row to itself so that RETURNING yields the row as it stands, and the update
+ * takes the same row lock SELECT … FOR UPDATE would.
+ */
+async function insertOrLockTransaction(client: PoolClient, input: ApplyPaymentInput): Promise<TransactionStateRow> {
+  const { rows } = await client.query<TransactionStateRow>(
+    INSERT_OR_LOCK_TRANSACTION([
+      input.transactionId,
+      input.workflowId,
+      input.eventId,
+      input.paymentCodeId,
+      input.amount.value,
+      input.amount.currency,
+    ]),
+  );
+  return rows[0];
+}
+
+const INSERT_OR_LOCK_TRANSACTION = preparedStatement<[string, string, string, string, number, string]>(
+  'payments.insertOrLockTransaction',
+  `INSERT INTO transactions (id, workflow_id, event_id, payment_code_id, amount_minor, currency, status)
+   VALUES ($1, $2, $3, $4, $5, $6, 'processing')
+   ON CONFLICT (id) DO UPDATE SET id = transactions.id
+   RETURNING status, attention_reason, ticket_id`,
+);
 
 /**
  * A run that finds its payment already weighed: what was decided, and whether the matter is
@@ -177,18 +191,20 @@ interface LockedPaymentCodeRow {
   commission_bps: number;
 }
 
+const LOCK_PAYMENT_CODE_AND_TICKET = preparedStatement<[string]>(
+  'payments.lockPaymentCodeAndTicket',
+  `SELECT pc.status AS code_status, pc.transaction_id AS code_transaction_id, pc.amount_minor, pc.currency,
+          tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id, tk.currency AS ticket_currency, c.commission_bps
+     FROM payment_codes pc
+     JOIN tickets tk ON tk.id = pc.ticket_id
+     JOIN companies c ON c.id = tk.company_id
+    WHERE pc.id = $1
+      FOR UPDATE OF pc, tk`,
+);
+
 /** The code, its ticket and the company's commission, locked for the rest of the transaction. */
 async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: string): Promise<LockedPaymentCode | null> {
-  const { rows } = await client.query<LockedPaymentCodeRow>(
-    `SELECT pc.status AS code_status, pc.transaction_id AS code_transaction_id, pc.amount_minor, pc.currency,
-            tk.id AS ticket_id, tk.status AS ticket_status, tk.company_id, tk.currency AS ticket_currency, c.commission_bps
-       FROM payment_codes pc
-       JOIN tickets tk ON tk.id = pc.ticket_id
-       JOIN companies c ON c.id = tk.company_id
-      WHERE pc.id = $1
-        FOR UPDATE OF pc, tk`,
-    [paymentCodeId],
-  );
+  const { rows } = await client.query<LockedPaymentCodeRow>(LOCK_PAYMENT_CODE_AND_TICKET([paymentCodeId]));
   const row = rows[0];
   if (!row) return null;
   return {
@@ -203,31 +219,39 @@ async function lockPaymentCodeAndTicket(client: PoolClient, paymentCodeId: strin
   };
 }
 
+const ISSUE_TICKET = preparedStatement<[string, string, string, string, number, number]>(
+  'payments.issueTicket',
+  `WITH issued AS (
+       UPDATE tickets SET status = 'issued', transaction_id = $1, issued_at = now(), updated_at = now() WHERE id = $2
+     ), completed AS (
+       UPDATE payment_codes SET status = 'completed', transaction_id = $1, updated_at = now() WHERE id = $3
+     )
+     UPDATE transactions t
+        SET status = 'processing', attention_reason = NULL, ticket_id = $2, company_id = $4,
+            commission_minor = $5, net_minor = $6, updated_at = now()
+       FROM companies c, payment_codes pc
+      WHERE t.id = $1 AND c.id = $4 AND pc.id = t.payment_code_id
+     RETURNING t.id, t.status, t.attention_reason, t.ticket_id, t.company_id, t.commission_minor, t.net_minor,
+               c.financial_account_id, pc.amount_minor AS expected_minor, pc.currency AS expected_currency`,
+);
+
+/**
+ * Ticket issued, code completed and the transaction's split written, in one statement that
+ * returns the transaction's facts as FACTS_SQL would read them after it (the company and the
+ * code are the locked ones; their columns read here do not change in this statement).
+ */
 async function issueTicket(
   client: PoolClient,
   transactionId: string,
   paymentCodeId: string,
-  ticketId: string,
-  companyId: string,
+  code: LockedPaymentCode,
   paidMinor: number,
-  commissionBps: number,
-): Promise<void> {
-  const { commission, net } = splitPayment(paidMinor, commissionBps);
-  await client.query(`UPDATE tickets SET status = 'issued', transaction_id = $2, issued_at = now(), updated_at = now() WHERE id = $1`, [
-    ticketId,
-    transactionId,
-  ]);
-  await client.query(`UPDATE payment_codes SET status = 'completed', transaction_id = $2, updated_at = now() WHERE id = $1`, [
-    paymentCodeId,
-    transactionId,
-  ]);
-  await client.query(
-    `UPDATE transactions
-        SET status = 'processing', attention_reason = NULL, ticket_id = $2, company_id = $3,
-            commission_minor = $4, net_minor = $5, updated_at = now()
-      WHERE id = $1`,
-    [transactionId, ticketId, companyId, commission, net],
+): Promise<TransactionFacts> {
+  const { commission, net } = splitPayment(paidMinor, code.commissionBps);
+  const { rows } = await client.query<FactsRow>(
+    ISSUE_TICKET([transactionId, code.ticketId, paymentCodeId, code.companyId, commission, net]),
   );
+  return toFacts(rows[0]);
 }
 
 /** What acceptPayment reads of the transaction; payment_code_id is always written by applyPayment. */
@@ -261,19 +285,27 @@ export async function acceptPayment(db: Db, transactionId: string): Promise<Acce
     const codeRefusal = whyCodeRefusesAccept(code, { transactionId, amount: { currency: txn.currency, value: Number(txn.amount_minor) } });
     if (codeRefusal !== null) return { accepted: false, refusal: codeRefusal };
     if (!code) throw new Error(`BUG: whyCodeRefusesAccept found no refusal for transaction ${transactionId} without a payment code`);
-    await issueTicket(
-      client,
-      transactionId,
-      txn.payment_code_id,
-      code.ticketId,
-      code.companyId,
-      Number(txn.amount_minor),
-      code.commissionBps,
-    );
+    await issueTicket(client, transactionId, txn.payment_code_id, code, Number(txn.amount_minor));
     await client.query(`UPDATE transactions SET resolution = jsonb_build_object('accepted', true) WHERE id = $1`, [transactionId]);
     return { accepted: true, facts: (await getTransactionFacts(client, transactionId))! };
   });
 }
+
+const SET_TRANSACTION_STATUS = preparedStatement<[string, TransactionStatus, AttentionReason | null, string | null, string[]]>(
+  'payments.setTransactionStatus',
+  `WITH moved AS (
+       UPDATE transactions
+          SET status = $2, attention_reason = $3, updated_at = now(),
+              resolution = COALESCE($4::jsonb, resolution),
+              completed_at = CASE WHEN $2 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
+        WHERE id = $1 AND status = ANY($5::text[])
+        RETURNING status)
+     SELECT status, true AS applied FROM moved
+     UNION ALL
+     -- Already there (completed → completed: the same write run again after a crash) is not
+     -- a refusal; the row is left as the first write made it.
+     SELECT status, status = $2 AS applied FROM transactions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
+);
 
 /**
  * Moves a transaction to `status` only where domain/transactionStatus.ts allows the move
@@ -287,19 +319,7 @@ export async function setTransactionStatus(
   resolution?: Record<string, unknown>,
 ): Promise<StatusChange> {
   const { rows } = await db.query<{ status: TransactionStatus; applied: boolean }>(
-    `WITH moved AS (
-       UPDATE transactions
-          SET status = $2, attention_reason = $3, updated_at = now(),
-              resolution = COALESCE($4::jsonb, resolution),
-              completed_at = CASE WHEN $2 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
-        WHERE id = $1 AND status = ANY($5::text[])
-        RETURNING status)
-     SELECT status, true AS applied FROM moved
-     UNION ALL
-     -- Already there (completed → completed: the same write run again after a crash) is not
-     -- a refusal; the row is left as the first write made it.
-     SELECT status, status = $2 AS applied FROM transactions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
-    [transactionId, status, reason, resolution ? JSON.stringify(resolution) : null, statusesThatMayMoveTo(status)],
+    SET_TRANSACTION_STATUS([transactionId, status, reason, resolution ? JSON.stringify(resolution) : null, statusesThatMayMoveTo(status)]),
   );
   return { applied: rows[0]?.applied ?? false, current: rows[0]?.status ?? null };
 }

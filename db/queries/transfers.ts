@@ -1,5 +1,6 @@
 import type { TransferStatus } from '../../contract';
 import type { Db } from '../pool';
+import { preparedStatement } from '../preparedStatement';
 
 export interface TransferIntent {
   transactionId: string;
@@ -23,7 +24,22 @@ export interface TransferRow {
   roundAgeSeconds: number;
 }
 
-const ROUND_AGE = 'extract(epoch FROM now() - round_started_at)::float8 AS round_age_seconds';
+/** The columns toTransferRow reads, named: a prepared statement must not return `*` (db/preparedStatement.ts). */
+const TRANSFER_COLUMNS =
+  'transaction_id, idempotency_key, round, monime_transfer_id, status, amount_minor, failure_reason, ' +
+  'extract(epoch FROM now() - round_started_at)::float8 AS round_age_seconds';
+
+const RECORD_TRANSFER_INTENT = preparedStatement<[string, string, number, string, string, number, string]>(
+  'transfers.recordTransferIntent',
+  `INSERT INTO commission_transfers
+       (transaction_id, idempotency_key, round, source_account_id, destination_account_id, amount_minor, currency, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')
+     ON CONFLICT (transaction_id) DO UPDATE
+       SET idempotency_key = EXCLUDED.idempotency_key, round = EXCLUDED.round, status = 'requested',
+           monime_transfer_id = NULL, failure_reason = NULL, updated_at = now(), round_started_at = now()
+       WHERE commission_transfers.round < EXCLUDED.round
+     RETURNING ${TRANSFER_COLUMNS}`,
+);
 
 /**
  * Records the intent before MoniMe is called, so a crash between the call and its answer
@@ -32,15 +48,7 @@ const ROUND_AGE = 'extract(epoch FROM now() - round_started_at)::float8 AS round
  */
 export async function recordTransferIntent(db: Db, intent: TransferIntent): Promise<TransferRow> {
   const { rows } = await db.query(
-    `INSERT INTO commission_transfers
-       (transaction_id, idempotency_key, round, source_account_id, destination_account_id, amount_minor, currency, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested')
-     ON CONFLICT (transaction_id) DO UPDATE
-       SET idempotency_key = EXCLUDED.idempotency_key, round = EXCLUDED.round, status = 'requested',
-           monime_transfer_id = NULL, failure_reason = NULL, updated_at = now(), round_started_at = now()
-       WHERE commission_transfers.round < EXCLUDED.round
-     RETURNING *, ${ROUND_AGE}`,
-    [
+    RECORD_TRANSFER_INTENT([
       intent.transactionId,
       intent.idempotencyKey,
       intent.round,
@@ -48,10 +56,19 @@ export async function recordTransferIntent(db: Db, intent: TransferIntent): Prom
       intent.destinationAccountId,
       intent.amountMinor,
       intent.currency,
-    ],
+    ]),
   );
   return rows[0] ? toTransferRow(rows[0]) : (await getTransfer(db, intent.transactionId))!;
 }
+
+const RECORD_TRANSFER_STATE = preparedStatement<[string, number, string | null, TransferStatus, string | null]>(
+  'transfers.recordTransferState',
+  `UPDATE commission_transfers
+        SET monime_transfer_id = COALESCE($3, monime_transfer_id), status = $4, failure_reason = $5, updated_at = now(),
+            completed_at = CASE WHEN $4 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
+      WHERE transaction_id = $1 AND round = $2
+        AND (status NOT IN ('completed', 'failed') OR status = $4)`,
+);
 
 export async function recordTransferState(
   db: Db,
@@ -60,18 +77,16 @@ export async function recordTransferState(
   state: { monimeTransferId: string | null; status: TransferStatus; failureReason?: string | null },
 ): Promise<void> {
   // Never move a final status backwards (a late `pending` poll after the completion webhook).
-  await db.query(
-    `UPDATE commission_transfers
-        SET monime_transfer_id = COALESCE($3, monime_transfer_id), status = $4, failure_reason = $5, updated_at = now(),
-            completed_at = CASE WHEN $4 = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
-      WHERE transaction_id = $1 AND round = $2
-        AND (status NOT IN ('completed', 'failed') OR status = $4)`,
-    [transactionId, round, state.monimeTransferId, state.status, state.failureReason ?? null],
-  );
+  await db.query(RECORD_TRANSFER_STATE([transactionId, round, state.monimeTransferId, state.status, state.failureReason ?? null]));
 }
 
+const GET_TRANSFER = preparedStatement<[string]>(
+  'transfers.getTransfer',
+  `SELECT ${TRANSFER_COLUMNS} FROM commission_transfers WHERE transaction_id = $1`,
+);
+
 export async function getTransfer(db: Db, transactionId: string): Promise<TransferRow | null> {
-  const { rows } = await db.query(`SELECT *, ${ROUND_AGE} FROM commission_transfers WHERE transaction_id = $1`, [transactionId]);
+  const { rows } = await db.query(GET_TRANSFER([transactionId]));
   return rows[0] ? toTransferRow(rows[0]) : null;
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { migrate } from '../../db/migrate';
 import { LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, createPool, type Db } from '../../db/pool';
-import { setTransactionStatus } from '../../db/queries/payments';
+import { applyPayment, setTransactionStatus } from '../../db/queries/payments';
 import { WORKER_SLOTS, databasePoolSize } from '../../workers/createWorkers';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,4 +67,48 @@ it('a status write repeated after it was applied (a local activity run again aft
   expect(await setTransactionStatus(db, 'pay-twice', 'needs_attention', 'stalled')).toEqual({ applied: false, current: 'completed' });
   const { rows: after } = await db.query(`SELECT updated_at FROM transactions WHERE id = 'pay-twice'`);
   expect(after[0].updated_at).toEqual(before[0].updated_at);
+});
+
+it("a payment's statements are prepared once per connection, then only bound and run", async () => {
+  const one = createPool(url, 1);
+  try {
+    await one.query(`INSERT INTO companies (id, name, financial_account_id, commission_bps) VALUES ('cmp-prep', 'C', 'fac-prep', 500)`);
+    await one.query(
+      `INSERT INTO routes (id, company_id, origin, destination, price_minor, currency) VALUES ('rte-prep', 'cmp-prep', 'a', 'b', 10000, 'SLE')`,
+    );
+    await one.query(
+      `INSERT INTO tickets (id, route_id, company_id, passenger_name, passenger_phone, price_minor, currency, status)
+       VALUES ('tkt-prep', 'rte-prep', 'cmp-prep', 'P', '+23276000000', 10000, 'SLE', 'reserved')`,
+    );
+    await one.query(
+      `INSERT INTO payment_codes (id, ticket_id, ussd_code, amount_minor, currency, status) VALUES ('pmc-prep', 'tkt-prep', '*715*1#', 10000, 'SLE', 'pending')`,
+    );
+    const applied = await applyPayment(one, {
+      transactionId: 'pay-prep',
+      workflowId: 'transaction-pay-prep',
+      eventId: 'evt-prep',
+      paymentCodeId: 'pmc-prep',
+      amount: { currency: 'SLE', value: 10000 },
+    });
+    expect(applied).toMatchObject({
+      outcome: 'applied',
+      ticketId: 'tkt-prep',
+      commission: 500,
+      net: 9500,
+      destinationAccountId: 'fac-prep',
+    });
+    await setTransactionStatus(one, 'pay-prep', 'completed', null);
+
+    const { rows } = await one.query<{ name: string }>(`SELECT name FROM pg_prepared_statements ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual(
+      expect.arrayContaining([
+        'payments.insertOrLockTransaction',
+        'payments.lockPaymentCodeAndTicket',
+        'payments.issueTicket',
+        'payments.setTransactionStatus',
+      ]),
+    );
+  } finally {
+    await one.end();
+  }
 });
