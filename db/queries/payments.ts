@@ -229,16 +229,17 @@ const ISSUE_TICKET = preparedStatement<[string, string, string, string, number, 
      UPDATE transactions t
         SET status = 'processing', attention_reason = NULL, ticket_id = $2, company_id = $4,
             commission_minor = $5, net_minor = $6, updated_at = now()
-       FROM companies c, payment_codes pc
-      WHERE t.id = $1 AND c.id = $4 AND pc.id = t.payment_code_id
+      WHERE t.id = $1
      RETURNING t.id, t.status, t.attention_reason, t.ticket_id, t.company_id, t.commission_minor, t.net_minor,
-               c.financial_account_id, pc.amount_minor AS expected_minor, pc.currency AS expected_currency`,
+               (SELECT c.financial_account_id FROM companies c WHERE c.id = $4) AS financial_account_id,
+               (SELECT pc.amount_minor FROM payment_codes pc WHERE pc.id = t.payment_code_id) AS expected_minor,
+               (SELECT pc.currency FROM payment_codes pc WHERE pc.id = t.payment_code_id) AS expected_currency`,
 );
 
 /**
  * Ticket issued, code completed and the transaction's split written, in one statement that
- * returns the transaction's facts as FACTS_SQL would read them after it (the company and the
- * code are the locked ones; their columns read here do not change in this statement).
+ * returns the transaction's facts as FACTS_SQL would read them after it: its subqueries read
+ * the rows as they were when the statement began, and the columns they read do not change in it.
  */
 async function issueTicket(
   client: PoolClient,
@@ -251,6 +252,8 @@ async function issueTicket(
   const { rows } = await client.query<FactsRow>(
     ISSUE_TICKET([transactionId, code.ticketId, paymentCodeId, code.companyId, commission, net]),
   );
+  // The caller wrote or locked the row earlier in this database transaction.
+  if (!rows[0]) throw new Error(`BUG: transaction ${transactionId} vanished while its ticket was issued`);
   return toFacts(rows[0]);
 }
 
