@@ -8,9 +8,9 @@ const names = new Set<string>();
  * Parsing and planning were most of PostgreSQL's CPU for a payment's statements
  * (applyPayment: 0.56 → 0.25 ms of PostgreSQL CPU per call, README "Benchmarks").
  *
- * Only for statements that run per payment. Their column lists are explicit, never `*`:
- * a prepared `SELECT *` fails with "cached plan must not change result type" once a
- * migration adds a column while the process runs (a rolling deploy).
+ * Only for statements that run per payment. What they return is named column by column,
+ * never a table's `*`: a prepared `SELECT *` fails with "cached plan must not change result
+ * type" once a migration adds a column while the process runs (a rolling deploy).
  */
 export function preparedStatement<Values extends unknown[]>(name: string, text: string): (values: Values) => QueryConfig {
   // One name, one text: pg would send the first text for a later, different one.

@@ -6,17 +6,17 @@ export async function transactionExists(db: Db, transactionId: string): Promise<
   return (rowCount ?? 0) > 0;
 }
 
-/**
- * The payment webhook's one query: whether the database already knows the payment (a workflow
- * Temporal may have forgotten), and the company of the code it paid, so the workflow starts
- * with its CompanyId search attribute set instead of adding it in a history event of its own.
- */
 const PAYMENT_PRE_CHECK = preparedStatement<[string, string]>(
   'apiReads.paymentPreCheck',
   `SELECT EXISTS (SELECT 1 FROM transactions WHERE id = $1) AS known,
             (SELECT t.company_id FROM payment_codes pc JOIN tickets t ON t.id = pc.ticket_id WHERE pc.id = $2) AS company_id`,
 );
 
+/**
+ * The payment webhook's one query: whether the database already knows the payment (a workflow
+ * Temporal may have forgotten), and the company of the code it paid, so the workflow starts
+ * with its CompanyId search attribute set instead of adding it in a history event of its own.
+ */
 export async function paymentPreCheck(
   db: Db,
   transactionId: string,
