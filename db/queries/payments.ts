@@ -42,7 +42,7 @@ async function inTransaction<T>(db: Db, work: (client: PoolClient) => Promise<T>
   }
 }
 
-const FACTS_SQL = preparedStatement<[string]>(
+const TRANSACTION_FACTS = preparedStatement<[string]>(
   'payments.transactionFacts',
   `
   SELECT t.id, t.status, t.attention_reason, t.ticket_id, t.company_id, t.commission_minor, t.net_minor,
@@ -53,7 +53,7 @@ const FACTS_SQL = preparedStatement<[string]>(
    WHERE t.id = $1`,
 );
 
-/** A row of FACTS_SQL; bigint columns arrive as numbers (db/pool.ts), the LEFT JOINed ones may be null. */
+/** A row of TRANSACTION_FACTS; bigint columns arrive as numbers (db/pool.ts), the LEFT JOINed ones may be null. */
 interface FactsRow {
   id: string;
   status: TransactionStatus;
@@ -85,7 +85,7 @@ function toFacts(row: FactsRow): TransactionFacts {
 }
 
 export async function getTransactionFacts(db: Db | PoolClient, transactionId: string): Promise<TransactionFacts | null> {
-  const { rows } = await db.query<FactsRow>(FACTS_SQL([transactionId]));
+  const { rows } = await db.query<FactsRow>(TRANSACTION_FACTS([transactionId]));
   return rows[0] ? toFacts(rows[0]) : null;
 }
 
@@ -238,7 +238,7 @@ const ISSUE_TICKET = preparedStatement<[string, string, string, string, number, 
 
 /**
  * Ticket issued, code completed and the transaction's split written, in one statement that
- * returns the transaction's facts as FACTS_SQL would read them after it: its subqueries read
+ * returns the transaction's facts as TRANSACTION_FACTS would read them after it: its subqueries read
  * the rows as they were when the statement began, and the columns they read do not change in it.
  */
 async function issueTicket(
